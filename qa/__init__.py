@@ -1,0 +1,3 @@
+"""article-qa: ask natural-language questions about text articles."""
+
+__version__ = "0.1.0"

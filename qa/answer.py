@@ -1,0 +1,110 @@
+"""Question type -> expected entity labels; pick the short answer span in the top passages, or abstain."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+PLACE = ("GPE", "LOC", "FAC")
+NUMBER = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
+AUXILIARIES = frozenset("is are was were do does did has have had can could will would should may "
+                        "might must shall".split())
+
+# (pattern on the lower-cased question, question type, expected labels in order of preference)
+QUESTION_TYPES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
+    (re.compile(r"\bhow (many|much)\b"), "how_many", NUMBER + ("DATE",)),
+    (re.compile(r"\bhow (long|old)\b"), "how_long", ("DATE", "TIME", "CARDINAL")),
+    (re.compile(r"\b(what|which) (year|date|month|day|decade|century)\b"), "when", ("DATE", "TIME")),
+    (re.compile(r"\b(what|which) (country|city|town|place|state|region|prison)\b"), "where", PLACE),
+    (re.compile(r"\b(what|which) (nationality|religion|ethnicity)\b"), "what", ("NORP",)),
+    (re.compile(r"\b(what|which) (organi[sz]ation|agency|service|court|party|company)\b"), "what",
+     ("ORG",)),
+    (re.compile(r"\bwh(o|om|ose)\b"), "who", ("PERSON", "ORG", "NORP")),
+    (re.compile(r"\bwhen\b"), "when", ("DATE", "TIME")),
+    (re.compile(r"\bwhere\b"), "where", PLACE),
+    (re.compile(r"\bwhy\b"), "why", ()),
+    (re.compile(r"\b(what|which)\b"), "what", ()),
+    (re.compile(r"\bhow\b"), "how", ()),
+]
+TOP_PASSAGES = 3
+MIN_CONFIDENCE = 0.2
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    kind: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    label: str
+    passage_rank: int
+    start: int
+    end: int
+    confidence: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def classify(question: str) -> QuestionType:
+    """What kind of answer the question wants, from its wording alone (cheap: no parsing)."""
+    q = question.lower()
+    for pattern, kind, labels in QUESTION_TYPES:
+        if pattern.search(q):
+            return QuestionType(kind, labels)
+    first = q.split(maxsplit=1)[0] if q.split() else ""
+    if first in AUXILIARIES:
+        return QuestionType("yes_no", ())
+    return QuestionType("other", ())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What the extractor needs to know of one ranked passage."""
+
+    rank: int
+    score: float
+    entities: list  # of passages.Entity
+    entity_terms: list[frozenset[str]]
+    match_offsets: list[tuple[int, int]]
+    coverage: float
+
+
+def extract(qtype: QuestionType, question_terms: set[str],
+            candidates: list[Candidate]) -> tuple[Answer | None, str | None]:
+    """The best entity of an expected label near the matched words of a top passage, or a reason why none.
+
+    Entities whose words are all in the question ("Trotsky" in "Who killed Trotsky?") are skipped.
+    """
+    if not qtype.labels:
+        return None, f"{qtype.kind.replace('_', '/')} questions have no short answer: read the passages."
+    if not candidates:
+        return None, "no passage matches the question."
+    top_score = candidates[0].score or 1.0
+    best: tuple[float, Answer] | None = None
+    for cand in candidates[:TOP_PASSAGES]:
+        for e, words in zip(cand.entities, cand.entity_terms, strict=True):
+            if e.label not in qtype.labels or (words and words <= question_terms):
+                continue
+            preference = 1.0 - 0.1 * qtype.labels.index(e.label)
+            distance = min((_gap(e.start, e.end, s, t) for s, t in cand.match_offsets), default=200)
+            proximity = 1.0 / (1.0 + distance / 40)
+            confidence = cand.coverage * (cand.score / top_score) * preference * (0.5 + 0.5 * proximity)
+            if best is None or confidence > best[0]:
+                best = (confidence, Answer(e.text, e.label, cand.rank, e.start, e.end,
+                                           round(min(confidence, 1.0), 3)))
+    if best is None:
+        wanted = " or ".join(qtype.labels)
+        return None, f"no {wanted} in the top passages that is not already in the question."
+    if best[0] < MIN_CONFIDENCE:
+        return None, (f"the best candidate ({best[1].text!r}, confidence {best[0]:.2f}) is below "
+                      f"{MIN_CONFIDENCE}: the passages match the question only weakly.")
+    return best[1], None
+
+
+def _gap(a: int, b: int, c: int, d: int) -> int:
+    """Characters between spans [a, b) and [c, d); 0 when they touch or overlap."""
+    return max(0, c - b, a - d)

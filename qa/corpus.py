@@ -1,0 +1,151 @@
+"""Read a corpus (a text file or a folder of .txt files) into documents: title, sections, clean paragraphs.
+
+No spaCy here: this is plain text structure, so it is fast, testable and reusable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CorpusError
+
+LEAD_SECTION = "Introduction"
+MAX_FILE_BYTES = 64 * 1024 * 1024
+HEADING_MAX_WORDS = 10
+HEADING_MAX_CHARS = 80
+
+_INTERLANGUAGE = re.compile(r":[a-z]{2,3}(?:-[a-z]+)?:[^|\n\]]*\|")
+_WIKILINK = re.compile(r"\[\[(?:[^|\]\n]*\|)?([^\]\n]*)\]\]")
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=\S) +(?=[,;:.](?:\s|$))")
+_LEADING_PUNCT = re.compile(r"^[,;:]\s*")
+_CLOSING = ".!?…:;,"
+_TRAILING_QUOTES = "\"'”’»)]"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    section: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    title: str
+    path: str
+    paragraphs: tuple[Paragraph, ...]
+
+    @property
+    def sections(self) -> list[str]:
+        """Section names in reading order, each once."""
+        return list(dict.fromkeys(p.section for p in self.paragraphs))
+
+
+def clean(text: str) -> str:
+    """Remove wiki markup residue (interlanguage links, [[links]], a space before a comma) and nothing else."""
+    text = _INTERLANGUAGE.sub("", text)
+    text = _WIKILINK.sub(r"\1", text)
+    text = _SPACE_BEFORE_PUNCT.sub("", text)
+    return _LEADING_PUNCT.sub("", text.strip())
+
+
+def is_heading(block: list[str]) -> bool:
+    """A heading is a one-line block, short, without closing punctuation ("Career", "Doctors' Plot")."""
+    if len(block) != 1:
+        return False
+    line = block[0].strip()
+    stripped = line.rstrip(_TRAILING_QUOTES)
+    return (
+        bool(stripped)
+        and len(line) <= HEADING_MAX_CHARS
+        and len(line.split()) <= HEADING_MAX_WORDS
+        and stripped[-1] not in _CLOSING
+    )
+
+
+def parse_document(text: str, name: str, path: str = "") -> Document:
+    """Split one article into title, sections and paragraphs; the first non-blank line is the title."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise CorpusError(f"{path or name} is empty: put the title on the first line and the text below it.")
+    title = lines[0].strip()
+    blocks: list[list[str]] = [[]]
+    for line in lines[1:]:
+        if line.strip():
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    section = LEAD_SECTION
+    paragraphs: list[Paragraph] = []
+    for block in filter(None, blocks):
+        if is_heading(block):
+            section = block[0].strip()
+            continue
+        for line in block:
+            cleaned = clean(line)
+            if cleaned:
+                paragraphs.append(Paragraph(section, cleaned))
+    if not paragraphs:
+        raise CorpusError(
+            f"{path or name} has a title but no paragraphs (only headings or blank lines): "
+            "add the article text below the title."
+        )
+    return Document(name=name, title=title, path=path, paragraphs=tuple(paragraphs))
+
+
+def corpus_files(path: str | Path) -> list[Path]:
+    """The files a corpus path stands for: the file itself, or the folder's *.txt files in name order."""
+    p = Path(path)
+    if not p.exists():
+        raise CorpusError(f"corpus path {str(p)!r} does not exist: give a .txt file or a folder of them "
+                          "(--corpus PATH or QA_CORPUS).")
+    if p.is_dir():
+        files = sorted(f for f in p.glob("*.txt") if f.is_file())
+        if not files:
+            raise CorpusError(f"corpus folder {str(p)!r} has no .txt files: add one article per .txt file.")
+        return files
+    return [p]
+
+
+def read_bytes(file: Path) -> bytes:
+    """The file's bytes, refused with a clear message when unreadable or too large."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CorpusError(f"{file} is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB "
+                              "limit for one article: split it into several .txt files.")
+        return file.read_bytes()
+    except PermissionError as exc:
+        raise CorpusError(f"cannot read {file}: permission denied; make it readable (chmod +r).") from exc
+    except OSError as exc:
+        raise CorpusError(f"cannot read {file}: {exc.strerror or exc}.") from exc
+
+
+def decode(data: bytes, file: Path) -> str:
+    """UTF-8 text (a BOM is allowed); binary or other encodings are refused, never guessed."""
+    if b"\x00" in data:
+        raise CorpusError(f"{file} looks like a binary file, not text: give a UTF-8 .txt file.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{file} is not UTF-8 text (bad byte at offset {exc.start}): "
+                          "convert it, e.g. `iconv -f latin1 -t utf-8`.") from exc
+
+
+def read_sources(path: str | Path) -> list[tuple[Path, bytes]]:
+    """The corpus files with their bytes: what documents are parsed from and the cache is keyed on."""
+    return [(f, read_bytes(f)) for f in corpus_files(path)]
+
+
+def parse_sources(sources: list[tuple[Path, bytes]]) -> list[Document]:
+    """Documents from already-read corpus files."""
+    return [parse_document(decode(data, f), f.stem, str(f)) for f, data in sources]
+
+
+def read_corpus(path: str | Path) -> list[Document]:
+    """Every document of the corpus, in file-name order."""
+    return parse_sources(read_sources(path))

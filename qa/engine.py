@@ -1,0 +1,199 @@
+"""Engine: reads the corpus and builds passages and index once; ``ask`` answers a question with plain data."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import cache
+from .answer import Answer, Candidate, classify, extract
+from .corpus import Document, parse_sources, read_sources
+from .errors import CorpusError
+from .index import DEFAULT_VARIANT, Index
+from .nlp import DEFAULT_NORMALISATION, Analyzer, Normalisation, load_pipeline, pipeline_id, \
+    pipeline_name
+from .passages import Entity, Passage, make_entities_consistent, mark_subject_references, parse
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CORPUS = "corpus"
+MAX_TOP_K = 50
+
+
+def corpus_path() -> str:
+    """$QA_CORPUS, or the corpus/ folder of the working directory."""
+    return os.environ.get("QA_CORPUS") or DEFAULT_CORPUS
+
+
+@dataclass
+class RankedPassage:
+    rank: int
+    score: float
+    text: str
+    document: str
+    section: str
+    sentence_index: int
+    entities: list[Entity]
+    matches: list[dict]
+    explanation: list[dict]
+
+    def to_dict(self) -> dict:
+        return {"rank": self.rank, "score": round(self.score, 4), "text": self.text,
+                "document": self.document, "section": self.section,
+                "sentence_index": self.sentence_index,
+                "entities": [e.to_dict() for e in self.entities],
+                "matches": self.matches, "explanation": self.explanation}
+
+
+@dataclass
+class Result:
+    question: str
+    answer: Answer | None
+    no_answer_reason: str | None
+    passages: list[RankedPassage] = field(default_factory=list)
+    question_type: str = "other"
+    took_ms: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"question": self.question,
+                "answer": self.answer.to_dict() if self.answer else None,
+                "no_answer_reason": self.no_answer_reason,
+                "passages": [p.to_dict() for p in self.passages],
+                "took_ms": round(self.took_ms, 3)}
+
+
+class Engine:
+    """Everything needed to answer questions about one corpus, built once and then read-only."""
+
+    def __init__(self, documents: list[Document], passages: list[Passage], nlp, model: str,
+                 normalisation: Normalisation = DEFAULT_NORMALISATION,
+                 variant: str = DEFAULT_VARIANT):
+        self.documents = documents
+        self.passages = passages
+        self.model = model
+        self.nlp = nlp
+        self.analyzer = Analyzer(frozenset(nlp.Defaults.stop_words), normalisation)
+        self._question_nlp = nlp if normalisation.lemma else nlp.tokenizer
+        titles = {d.name: self._terms(d.title) for d in documents}
+        self.passage_terms = [self._passage_terms(p, titles[p.document]) for p in passages]
+        self.entity_terms = [[frozenset(t for t, _, _ in self._terms(e.text)) for e in p.entities]
+                             for p in passages]
+        self.index = Index([[t for t, _, _ in terms] for terms in self.passage_terms], variant)
+
+    @classmethod
+    def from_corpus(cls, path: str | Path | None = None, *, pipeline: str | None = None,
+                    use_cache: bool = True, progress: bool = False,
+                    normalisation: Normalisation = DEFAULT_NORMALISATION,
+                    variant: str = DEFAULT_VARIANT) -> Engine:
+        """Read, parse (or load from the cache) and index a corpus; raises StartupError subclasses."""
+        sources = read_sources(path or corpus_path())
+        documents = parse_sources(sources)
+        name = pipeline or pipeline_name()
+        nlp = load_pipeline(name)
+        key = cache.fingerprint(sources, pipeline_id(nlp))
+        file = cache.cache_file(cache.cache_dir(), key)
+        passages = cache.load(file, key) if use_cache else None
+        if passages is None:
+            with cache.build_lock(file) if use_cache else _nothing():
+                passages = cache.load(file, key) if use_cache else None
+                if passages is None:
+                    passages = build_passages(nlp, documents, progress)
+                    if use_cache:
+                        cache.save(file, key, passages)
+        if not passages:
+            raise CorpusError("the corpus has no sentences to search: add article text.")
+        return cls(documents, passages, nlp, pipeline_id(nlp), normalisation, variant)
+
+    def _terms(self, text: str) -> list[tuple[str, int, int]]:
+        with self.nlp.memory_zone():
+            doc = self._question_nlp(text)
+            return self.analyzer.terms(text, [(t.idx, t.idx + len(t.text), t.lemma_, t.is_punct)
+                                              for t in doc if not t.is_space])
+
+    def _passage_terms(self, p: Passage, subject: list[tuple[str, int, int]]):
+        terms = self.analyzer.terms(p.text, p.tokens)
+        if p.subject_ref:
+            present = {t for t, _, _ in terms}
+            s, e = p.subject_ref
+            terms += [(t, s, e) for t in dict.fromkeys(t for t, _, _ in subject) if t not in present]
+        return terms
+
+    def question_terms(self, question: str) -> list[str]:
+        """The question's search terms, normalised exactly like the passages'."""
+        return list(dict.fromkeys(t for t, _, _ in self._terms(question)))
+
+    def ask(self, question: str, top_k: int = 3) -> Result:
+        """Rank passages for ``question`` and look for a short answer in the best of them."""
+        started = time.perf_counter()
+        question = question.strip()
+        qtype = classify(question)
+        terms = self.question_terms(question)
+        result = Result(question, None, None, question_type=qtype.kind)
+        known = [t for t in terms if t in self.index]
+        if not terms:
+            result.no_answer_reason = ("the question has no searchable words (only stop words or "
+                                       "punctuation): ask with content words.")
+        elif not known:
+            result.no_answer_reason = (f"none of the question's words ({', '.join(terms)}) occur in "
+                                       "the corpus: try other words.")
+        else:
+            hits = self.index.search(known, max(top_k, 3))
+            weights = {t: self._idf(t) for t in terms}
+            total = sum(weights.values())
+            candidates, ranked = [], []
+            for rank, hit in enumerate(hits, 1):
+                matched = [(t, s, e) for t, s, e in self.passage_terms[hit.passage] if t in hit.terms]
+                candidates.append(Candidate(
+                    rank, hit.score, self.passages[hit.passage].entities,
+                    self.entity_terms[hit.passage],
+                    [(s, e) for _, s, e in matched], sum(weights[t] for t in hit.terms) / total))
+                if rank <= top_k:
+                    ranked.append(self._ranked(rank, hit, matched))
+            result.passages = ranked
+            result.answer, result.no_answer_reason = extract(qtype, set(terms), candidates)
+        result.took_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _idf(self, term: str) -> float:
+        """The term's idf; a term the corpus lacks weighs as much as the rarest possible one."""
+        idf = self.index.bm25.idf.get(term)
+        if idf is None:
+            n = self.index.size
+            idf = math.log(1 + (n + 0.5) / 0.5)
+        return idf
+
+    def _ranked(self, rank: int, hit, matched) -> RankedPassage:
+        p = self.passages[hit.passage]
+        explanation = []
+        for term in hit.terms:
+            score, tf, idf = self.index.contribution(term, hit.passage)
+            df = self.index.document_frequency(term)
+            explanation.append({
+                "term": term, "score": round(score, 4), "count": tf, "idf": round(idf, 4),
+                "passages_with_term": df,
+                "text": (f"'{term}' occurs {tf}× in this passage and in {df} of {self.index.size} "
+                         f"passages (idf {idf:.2f}): +{score:.2f}"),
+            })
+        return RankedPassage(rank, hit.score, p.text, p.document, p.section, p.sentence_index,
+                             p.entities, [{"term": t, "start": s, "end": e} for t, s, e in matched],
+                             explanation)
+
+
+def build_passages(nlp, documents: list[Document], progress: bool = False) -> list[Passage]:
+    """Parse the documents into passages with consistent entities and subject references."""
+    passages = parse(nlp, documents, progress=progress)
+    make_entities_consistent(passages)
+    mark_subject_references(passages)
+    return passages
+
+
+class _nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False

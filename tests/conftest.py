@@ -1,0 +1,45 @@
+"""Layered fixtures: the real spaCy pipeline and engines once per session; apps and clients per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "corpus" / "article.txt"
+TINY = Path(__file__).resolve().parent / "data" / "tiny"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_dir(tmp_path_factory):
+    """Every test session gets its own cache folder: tests never touch the user's cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("QA_CACHE_DIR", str(tmp_path_factory.mktemp("qa-cache")))
+    mp.delenv("QA_CORPUS", raising=False)
+    mp.delenv("QA_PIPELINE", raising=False)
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from qa.nlp import load_pipeline, pipeline_name
+
+    return load_pipeline(pipeline_name())
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """The engine over the real article (corpus/article.txt)."""
+    from qa.engine import Engine
+
+    return Engine.from_corpus(ARTICLE)
+
+
+@pytest.fixture(scope="session")
+def tiny_engine():
+    """The engine over a small hand-written corpus with known answers."""
+    from qa.engine import Engine
+
+    return Engine.from_corpus(TINY)
