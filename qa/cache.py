@@ -18,7 +18,7 @@ from .passages import Entity, Passage, link_neighbours
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 1  # bump whenever parsing or post-processing changes what a cache holds
+INDEX_FORMAT = 2  # bump whenever parsing or post-processing changes what a cache holds
 
 
 def cache_dir() -> Path:

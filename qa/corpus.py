@@ -18,7 +18,7 @@ HEADING_MAX_CHARS = 80
 
 _INTERLANGUAGE = re.compile(r":[a-z]{2,3}(?:-[a-z]+)?:[^|\n\]]*\|")
 _WIKILINK = re.compile(r"\[\[(?:[^|\]\n]*\|)?([^\]\n]*)\]\]")
-_SPACE_BEFORE_PUNCT = re.compile(r"(?<=\S) +(?=[,;:.](?:\s|$))")
+_SPACE_BEFORE_COMMA = re.compile(r"(?<=\w) +(?=,)")
 _LEADING_PUNCT = re.compile(r"^[,;:]\s*")
 _CLOSING = ".!?…:;,"
 _TRAILING_QUOTES = "\"'”’»)]"
@@ -47,7 +47,7 @@ def clean(text: str) -> str:
     """Remove wiki markup residue (interlanguage links, [[links]], a space before a comma) and nothing else."""
     text = _INTERLANGUAGE.sub("", text)
     text = _WIKILINK.sub(r"\1", text)
-    text = _SPACE_BEFORE_PUNCT.sub("", text)
+    text = _SPACE_BEFORE_COMMA.sub("", text)
     return _LEADING_PUNCT.sub("", text.strip())
 
 

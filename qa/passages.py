@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from spacy.language import Language
 
 from .corpus import Document
-from .nlp import Token, tokens_of
+from .nlp import POSSESSIVE, Token, tokens_of
 
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})
-POSSESSIVE = ("'s", "’s", "′s")
 PERSON = "PERSON"
 PARALLEL_MIN_PARAGRAPHS = 2000
 
@@ -78,10 +77,7 @@ def parse(nlp: Language, documents: list[Document], progress: bool = False,
 
 def _entity(text: str, label: str, start: int) -> Entity:
     """An entity without a trailing possessive ("Richard Sorge's" -> "Richard Sorge")."""
-    for suffix in POSSESSIVE:
-        if text.endswith(suffix) and len(text) > len(suffix):
-            text = text[: -len(suffix)]
-            break
+    text = strip_possessive(text)
     return Entity(text, label, start, start + len(text))
 
 
@@ -118,14 +114,16 @@ def make_entities_consistent(passages: list[Passage]) -> None:
                         persons.add(words[-1])
         label_of = {}
         for text, counter in votes.items():
-            (best, n), *rest = counter.most_common()
-            if not rest or n > rest[0][1]:
-                label_of[text] = best
+            ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0] != PERSON))
+            if len(ranked) == 1 or ranked[0][1] > ranked[1][1] or ranked[0][0] == PERSON:
+                label_of[text] = ranked[0][0]
         label_of.update(dict.fromkeys(persons, PERSON))
+        names = {t for t, label in label_of.items()
+                 if label == PERSON and t.replace(" ", "").isalpha() and t[:1].isupper()}
         for p in group:
             p.entities = [Entity(e.text, label_of.get(e.text, e.label), e.start, e.end)
                           for e in p.entities]
-            p.entities = sorted(p.entities + list(_unlabelled_mentions(p, persons)),
+            p.entities = sorted(p.entities + list(_unlabelled_mentions(p, names)),
                                 key=lambda e: e.start)
 
 
@@ -133,9 +131,17 @@ def _unlabelled_mentions(p: Passage, names: set[str]) -> Iterator[Entity]:
     """PERSON entities for whole-token mentions of known names that the model left unlabelled."""
     covered = [(e.start, e.end) for e in p.entities]
     for start, end, _, _ in p.tokens:
-        word = p.text[start:end]
+        word = strip_possessive(p.text[start:end])
         if word in names and not any(s <= start < e for s, e in covered):
-            yield Entity(word, PERSON, start, end)
+            yield Entity(word, PERSON, start, start + len(word))
+
+
+def strip_possessive(word: str) -> str:
+    """"Eitingon′s" -> "Eitingon": the tokenizer splits "'s" but not every apostrophe-like mark."""
+    for suffix in POSSESSIVE:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return word[: -len(suffix)]
+    return word
 
 
 def subject_pronouns(passages: list[Passage]) -> frozenset[str]:
