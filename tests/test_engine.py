@@ -1,0 +1,101 @@
+"""Asking questions end to end: ranking, matches, explanations, short answers, no-match."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_when_did_eitingon_die(engine):
+    result = engine.ask("When did Eitingon die?", 3)
+    assert result.passages[0].text == "Nahum Eitingon died in 1981."
+    assert result.answer.text == "1981" and result.answer.label == "DATE"
+    assert result.answer.passage_rank == 1
+    assert result.passages[0].text[result.answer.start:result.answer.end] == "1981"
+    assert 0 < result.answer.confidence <= 1
+
+
+@pytest.mark.parametrize(("question", "first", "answer"), [
+    ("Who was Eitingon's sister?", "Eitingon's sister Sofia was also arrested.", "Sofia"),
+    ("Where was Eitingon active in the late 1930s?", "He was active in Spain", "Spain"),
+    ("When was Beria arrested?", "Beria was arrested in June 1953", "June 1953"),
+    ("Where was Eitingon held in jail?", "Eitingon, considered a supporter of Beria", None),
+    ("In which year did the Supreme Court annul the conviction?", "In 1992 the Russian", "1992"),
+])
+def test_known_answers(engine, question, first, answer):
+    result = engine.ask(question, 3)
+    assert result.passages[0].text.startswith(first)
+    if answer:
+        assert result.answer and result.answer.text == answer
+
+
+def test_tiny_corpus_answers(tiny_engine):
+    assert tiny_engine.ask("Where was Keeper born?").answer.text == "Arbroath"
+    assert tiny_engine.ask("How many fishermen did she rescue?").answer.text == "seven"
+    assert tiny_engine.ask("When did Ada Keeper die?").answer.text == "1902"
+
+
+def test_pronoun_sentence_is_found_by_the_subject_name(engine):
+    result = engine.ask("Was Eitingon active in Spain?", 3)
+    assert result.passages[0].text.startswith("He was active in Spain")
+    pronoun = [m for m in result.passages[0].matches if m["start"] == 0]
+    assert pronoun and result.passages[0].text[pronoun[0]["start"]:pronoun[0]["end"]] == "He"
+
+
+def test_matches_point_at_question_words(engine):
+    result = engine.ask("When did Eitingon die?", 1)
+    p = result.passages[0]
+    assert {p.text[m["start"]:m["end"]] for m in p.matches} == {"Eitingon", "died"}
+
+
+def test_explanation_adds_up_to_the_score(engine):
+    for p in engine.ask("Who recruited Yotoku Miyagi in the U.S.?", 3).passages:
+        assert sum(x["score"] for x in p.explanation) == pytest.approx(p.score, abs=1e-3)
+        assert all(x["score"] > 0 and x["text"] for x in p.explanation)
+
+
+def test_common_term_still_counts(engine):
+    """'Eitingon' is in about half the sentences; a match on it must still be worth something."""
+    [term] = engine.question_terms("Eitingon")
+    assert engine.index.document_frequency(term) * 2 >= engine.index.size * 0.8
+    assert engine.index.bm25.idf[term] > 0
+    assert engine.ask("Eitingon", 3).passages[0].score > 0
+
+
+def test_no_shared_word_returns_no_passages_and_says_so(engine):
+    result = engine.ask("xylophone quantum zebra?", 3)
+    assert result.passages == [] and result.answer is None
+    assert "xylophon" in result.no_answer_reason
+
+
+def test_stop_words_only(engine):
+    result = engine.ask("what is it?", 3)
+    assert result.passages == [] and "no searchable words" in result.no_answer_reason
+
+
+def test_top_k_larger_than_corpus_and_deterministic_ties(engine):
+    a = engine.ask("Eitingon", 50)
+    b = engine.ask("Eitingon", 50)
+    assert [p.text for p in a.passages] == [p.text for p in b.passages]
+    assert [p.rank for p in a.passages] == list(range(1, len(a.passages) + 1))
+    assert len(a.passages) < 50
+
+
+def test_unanswerable_question_abstains(engine):
+    result = engine.ask("Where was Eitingon born?", 3)
+    assert result.answer is None and result.no_answer_reason
+
+
+def test_why_question_has_no_short_answer_but_passages(engine):
+    result = engine.ask("Why was Eitingon arrested again?", 3)
+    assert result.answer is None and result.passages
+    assert "why" in result.no_answer_reason
+
+
+def test_to_dict_is_plain_json(engine):
+    import json
+
+    data = engine.ask("When did Eitingon die?", 2).to_dict()
+    assert set(data) == {"question", "answer", "no_answer_reason", "passages", "took_ms"}
+    assert set(data["passages"][0]) == {"rank", "score", "text", "document", "section",
+                                        "sentence_index", "entities", "matches", "explanation"}
+    json.dumps(data)
