@@ -101,7 +101,10 @@ class Engine:
             with cache.build_lock(file) if use_cache else _nothing():
                 passages = cache.load(file, key) if use_cache else None
                 if passages is None:
+                    started = time.perf_counter()
                     passages = build_passages(nlp, documents, progress)
+                    log.info("parsed %d passages from %d document(s) in %.1f s", len(passages),
+                             len(documents), time.perf_counter() - started)
                     if use_cache:
                         cache.save(file, key, passages)
         if not passages:
