@@ -27,7 +27,10 @@ QUESTION_TYPES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"\bhow\b"), "how", ()),
 ]
 TOP_PASSAGES = 3
-MIN_CONFIDENCE = 0.2
+MIN_CONFIDENCE = 0.15
+OVERLAP_PENALTY = 0.5
+DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                      r"several|many|few)\b.*\b(year|month|week|day|decade|hour|minute)s?\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,11 @@ def extract(qtype: QuestionType, question_terms: set[str],
     best: tuple[float, Answer] | None = None
     for cand in candidates[:TOP_PASSAGES]:
         for e, words in zip(cand.entities, cand.entity_terms, strict=True):
-            if e.label not in qtype.labels or (words and words <= question_terms):
+            if not fits(qtype, e) or (words and words <= question_terms):
                 continue
             preference = 1.0 - 0.1 * qtype.labels.index(e.label)
+            if words & question_terms:
+                preference *= OVERLAP_PENALTY
             distance = min((_gap(e.start, e.end, s, t) for s, t in cand.match_offsets), default=200)
             proximity = 1.0 / (1.0 + distance / 40)
             confidence = cand.coverage * (cand.score / top_score) * preference * (0.5 + 0.5 * proximity)
@@ -103,6 +108,15 @@ def extract(qtype: QuestionType, question_terms: set[str],
         return None, (f"the best candidate ({best[1].text!r}, confidence {best[0]:.2f}) is below "
                       f"{MIN_CONFIDENCE}: the passages match the question only weakly.")
     return best[1], None
+
+
+def fits(qtype: QuestionType, entity) -> bool:
+    """Whether an entity is the kind of answer asked for; a count or length takes only a duration DATE."""
+    if entity.label not in qtype.labels:
+        return False
+    if entity.label == "DATE" and qtype.kind in ("how_many", "how_long"):
+        return bool(DURATION.search(entity.text))
+    return True
 
 
 def _gap(a: int, b: int, c: int, d: int) -> int:

@@ -99,3 +99,23 @@ def test_to_dict_is_plain_json(engine):
     assert set(data["passages"][0]) == {"rank", "score", "text", "document", "section",
                                         "sentence_index", "entities", "matches", "explanation"}
     json.dumps(data)
+
+
+def test_passages_with_the_asked_for_kind_of_entity_earn_a_bonus(engine):
+    result = engine.ask("When did Stalin die?", 10)
+    scores = [p.score for p in result.passages]
+    assert scores == sorted(scores, reverse=True)
+    for p in result.passages:
+        bonus = [x for x in p.explanation if x["kind"] == "answer_type"]
+        assert bool(bonus) == any(e.label == "DATE" for e in p.entities), p.text
+        if bonus:
+            assert bonus[0]["term"] == "DATE"
+            assert bonus[0]["score"] == pytest.approx(p.score / 3, abs=1e-3)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("How many years was Sofia sentenced to?", "10 years"),
+    ("How long was Eitingon held in jail without trial?", "four years"),
+])
+def test_counts_take_durations_not_calendar_dates(engine, question, answer):
+    assert engine.ask(question, 3).answer.text == answer
