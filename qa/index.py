@@ -1,15 +1,22 @@
-"""BM25 over passages: an inverted index finds the candidates, rank-bm25 scores only those."""
+"""BM25 over passages: term-major postings with precomputed weights, scored with numpy.
+
+Every weight is computed with rank-bm25's own formulas and operation order, and a passage's score
+sums its terms' weights in query order as rank-bm25 does, so scores equal ``get_scores`` exactly.
+A query scores only the postings it needs (MaxScore): frequent terms, whose weight cannot lift a
+passage into the top ``limit``, only add to passages that the rarer terms already found.
+"""
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
 K1 = 1.5
 B = 0.75
+BOUND_MARGIN = 1e-9  # relative slack for summing in another order than the scores do
 
 
 class BM25Lucene(BM25Okapi):
@@ -26,6 +33,9 @@ class BM25Lucene(BM25Okapi):
 
 VARIANTS = {"lucene": BM25Lucene, "okapi": BM25Okapi, "plus": BM25Plus, "l": BM25L}
 DEFAULT_VARIANT = "lucene"
+# rank-bm25's default extra parameter of each variant
+EXTRA = {"lucene": {"epsilon": 0.25}, "okapi": {"epsilon": 0.25}, "plus": {"delta": 1},
+         "l": {"delta": 0.5}}
 
 
 @dataclass(frozen=True)
@@ -35,47 +45,129 @@ class Hit:
     terms: tuple[str, ...]
 
 
+def idf_model(variant: str, document_frequencies: dict[str, int], size: int, avgdl: float):
+    """A rank-bm25 model with its idf (by its own ``_calc_idf``) but no per-passage dicts."""
+    model = VARIANTS[variant].__new__(VARIANTS[variant])
+    model.k1, model.b, model.corpus_size, model.avgdl = K1, B, size, avgdl
+    model.idf, model.doc_freqs, model.doc_len, model.tokenizer = {}, [], [], None
+    for name, value in EXTRA[variant].items():
+        setattr(model, name, value)
+    if document_frequencies:
+        model._calc_idf(document_frequencies)
+    return model
+
+
+def weights(variant: str, model, tf: np.ndarray, idf: np.ndarray,
+            doc_len: np.ndarray) -> np.ndarray:
+    """Each posting's score contribution, in the operation order of rank-bm25's ``get_scores``."""
+    k1, b, avgdl = model.k1, model.b, model.avgdl
+    norm = 1 - b + b * doc_len / avgdl
+    if variant == "plus":
+        return idf * (model.delta + (tf * (k1 + 1)) / (k1 * norm + tf))
+    if variant == "l":
+        ctd = tf / norm
+        return idf * tf * (k1 + 1) * (ctd + model.delta) / (k1 + ctd + model.delta)
+    return idf * (tf * (k1 + 1) / (tf + k1 * norm))
+
+
 class Index:
-    """Postings for candidate lookup plus a rank-bm25 model for the scores, built once per corpus."""
+    """Postings (passage ids, term frequencies, BM25 weights) per term, built once per corpus."""
 
     def __init__(self, documents: list[list[str]], variant: str = DEFAULT_VARIANT):
         if variant not in VARIANTS:
-            raise ValueError(f"unknown BM25 variant {variant!r}; choose one of {', '.join(VARIANTS)}")
+            raise ValueError(f"unknown BM25 variant {variant!r}; "
+                             f"choose one of {', '.join(VARIANTS)}")
         self.variant = variant
-        self.size = len(documents)
-        postings: dict[str, list[int]] = defaultdict(list)
-        for i, terms in enumerate(documents):
-            for term in dict.fromkeys(terms):
-                postings[term].append(i)
-        self.postings = dict(postings)
-        self.bm25 = VARIANTS[variant]([list(t) for t in documents], k1=K1, b=B)
+        self.size = n = len(documents)
+        vocab: dict[str, int] = {}
+        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=n)
+        total = int(lengths.sum())
+        term_of = np.fromiter((vocab.setdefault(t, len(vocab)) for d in documents for t in d),
+                              dtype=np.int64, count=total)
+        keys, tf = np.unique(term_of * n + np.repeat(np.arange(n, dtype=np.int64), lengths),
+                             return_counts=True)
+        term, doc = np.divmod(keys, max(n, 1))
+        df = np.bincount(term, minlength=len(vocab))
+        self._vocab = vocab
+        self._start = np.concatenate(([0], np.cumsum(df))).tolist()
+        self._docs = doc.astype(np.int32)
+        self._tf = tf.astype(np.int32)
+        self.bm25 = idf_model(variant, dict(zip(vocab, df.tolist(), strict=True)), n,
+                              total / n if n else 0.0)
+        idf = np.array([self.bm25.idf[t] for t in vocab], dtype=np.float64)
+        with np.errstate(all="ignore"):
+            self._weights = weights(variant, self.bm25, self._tf, idf[term], lengths[doc])
+        self._absent = (idf * (self.bm25.delta + 0.0) if variant == "plus"
+                        else np.zeros(len(vocab))).tolist()
+        self._best = (np.maximum(np.maximum.reduceat(self._weights, self._start[:-1]), self._absent)
+                      .tolist() if vocab else [])
 
     def __contains__(self, term: str) -> bool:
-        return term in self.postings
-
-    def search(self, terms: list[str], limit: int) -> list[Hit]:
-        """The best ``limit`` passages containing any of ``terms``; ties go to the earlier passage."""
-        query = [t for t in dict.fromkeys(terms) if t in self.postings]
-        if not query or limit <= 0:
-            return []
-        candidates = sorted({pid for t in query for pid in self.postings[t]})
-        scores = self.bm25.get_batch_scores(query, candidates)
-        ranked = sorted(zip(candidates, scores, strict=True), key=lambda cs: (-cs[1], cs[0]))[:limit]
-        return [Hit(pid, score, tuple(t for t in query if t in self.bm25.doc_freqs[pid]))
-                for pid, score in ranked]
-
-    def contribution(self, term: str, passage: int) -> tuple[float, int, float]:
-        """(score, term frequency, idf) that ``term`` adds to ``passage``: the explanation of a score."""
-        bm = self.bm25
-        tf = bm.doc_freqs[passage].get(term, 0)
-        idf = bm.idf.get(term, 0.0)
-        norm = 1 - bm.b + bm.b * bm.doc_len[passage] / bm.avgdl
-        if isinstance(bm, BM25Plus):
-            return idf * (bm.delta + tf * (bm.k1 + 1) / (bm.k1 * norm + tf)), tf, idf
-        if isinstance(bm, BM25L):
-            ctd = tf / norm
-            return idf * tf * (bm.k1 + 1) * (ctd + bm.delta) / (bm.k1 + ctd + bm.delta), tf, idf
-        return idf * tf * (bm.k1 + 1) / (tf + bm.k1 * norm), tf, idf
+        return term in self._vocab
 
     def document_frequency(self, term: str) -> int:
-        return len(self.postings.get(term, ()))
+        t = self._vocab.get(term)
+        return 0 if t is None else self._start[t + 1] - self._start[t]
+
+    def search(self, terms: list[str], limit: int) -> list[Hit]:
+        """The best ``limit`` passages holding any of ``terms``; ties go to the earlier passage."""
+        query = [t for t in dict.fromkeys(terms) if t in self._vocab]
+        if not query or limit <= 0:
+            return []
+        ids = [self._vocab[t] for t in query]
+        docs, scores = self._top(ids, limit)
+        present = [self._lookup(t, docs)[0].tolist() for t in ids]
+        return [Hit(d, s, tuple(q for q, has in zip(query, present, strict=True) if has[i]))
+                for i, (d, s) in enumerate(zip(docs.tolist(), scores.tolist(), strict=True))]
+
+    def contribution(self, term: str, passage: int) -> tuple[float, int, float]:
+        """(score, term frequency, idf) that ``term`` adds to ``passage``: explains a score."""
+        t = self._vocab.get(term)
+        if t is None:
+            return 0.0, 0, 0.0
+        has, pos = self._lookup(t, np.array([passage], dtype=np.int32))
+        if has[0]:
+            return float(self._weights[pos[0]]), int(self._tf[pos[0]]), self.bm25.idf[term]
+        return self._absent[t], 0, self.bm25.idf[term]
+
+    def _lookup(self, t: int, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each of ``docs`` holds term ``t``, and where its posting is (where it does)."""
+        lo, hi = self._start[t], self._start[t + 1]
+        pos = np.searchsorted(self._docs[lo:hi], docs)
+        np.minimum(pos, hi - lo - 1, out=pos)
+        pos += lo
+        return self._docs[pos] == docs, pos
+
+    def _score(self, ids: list[int], docs: np.ndarray) -> np.ndarray:
+        score = np.zeros(len(docs))
+        for t in ids:
+            has, pos = self._lookup(t, docs)
+            score += np.where(has, self._weights[pos], self._absent[t])
+        return score
+
+    def _postings(self, t: int) -> np.ndarray:
+        return self._docs[self._start[t]:self._start[t + 1]]
+
+    def _top(self, ids: list[int], limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """MaxScore: take candidates from the highest-weight terms on until no other can win."""
+        order = sorted(ids, key=lambda t: -self._best[t])
+        candidates = self._postings(order[0])
+        for j in range(1, len(order)):
+            if len(candidates) > limit:
+                scores = self._score(ids, candidates)
+                kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+                bound = (sum(self._absent[t] for t in order[:j])
+                         + sum(self._best[t] for t in order[j:]))
+                if bound + abs(bound) * BOUND_MARGIN < kth:
+                    return _ranked(candidates, scores, limit)
+            candidates = np.union1d(candidates, self._postings(order[j]))
+        return _ranked(candidates, self._score(ids, candidates), limit)
+
+
+def _ranked(docs: np.ndarray, scores: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """The best ``limit`` by score, then by passage id."""
+    if len(scores) > limit:
+        keep = scores >= np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        docs, scores = docs[keep], scores[keep]
+    order = np.lexsort((docs, -scores))[:limit]
+    return docs[order], scores[order]

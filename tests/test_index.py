@@ -1,0 +1,147 @@
+"""The index scores exactly as rank-bm25 does, ranks deterministically, handles degenerate input."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from qa.index import K1, VARIANTS, B, Index
+
+
+def zipf_corpus(seed: int, size: int, vocabulary: int = 60) -> list[list[str]]:
+    """Passages of Zipf-distributed words: frequent words in most passages, rare ones in few."""
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(vocabulary)]
+    ranks = [1 / (i + 1) for i in range(vocabulary)]
+    return [rng.choices(words, ranks, k=rng.randint(0, 12)) for _ in range(size)]
+
+
+def reference(documents: list[list[str]], variant: str):
+    return VARIANTS[variant](documents, k1=K1, b=B)
+
+
+def expected_ranking(documents, variant, query) -> list[tuple[int, float]]:
+    """rank-bm25's full scan: every passage holding a query term, best first, ties by passage id."""
+    scores = reference(documents, variant).get_scores(query)
+    held = [i for i, d in enumerate(documents) if set(query) & set(d)]
+    return sorted(((i, scores[i]) for i in held), key=lambda x: (-x[1], x[0]))
+
+
+def queries(documents: list[list[str]], seed: int) -> list[list[str]]:
+    rng = random.Random(seed)
+    vocabulary = sorted({t for d in documents for t in d})
+    return [rng.sample(vocabulary, rng.randint(1, min(5, len(vocabulary)))) for _ in range(20)]
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("seed", range(6))
+def test_scores_equal_rank_bm25_get_scores(variant, seed):
+    documents = zipf_corpus(seed, size=random.Random(seed).randint(5, 80))
+    index = Index(documents, variant)
+    for query in queries(documents, seed):
+        expected = expected_ranking(documents, variant, query)
+        hits = index.search(query, len(documents))
+        assert [(h.passage, h.score) for h in hits] == expected
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_scores_equal_rank_bm25_get_batch_scores(variant):
+    documents = zipf_corpus(7, size=50)
+    model = reference(documents, variant)
+    index = Index(documents, variant)
+    for query in queries(documents, 7):
+        hits = index.search(query, len(documents))
+        batch = model.get_batch_scores(query, [h.passage for h in hits])
+        assert [h.score for h in hits] == batch
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("limit", [1, 3, 10])
+def test_top_limit_is_the_head_of_the_full_ranking(variant, limit):
+    documents = zipf_corpus(11, size=400, vocabulary=300)
+    index = Index(documents, variant)
+    for query in queries(documents, 11):
+        expected = expected_ranking(documents, variant, query)[:limit]
+        assert [(h.passage, h.score) for h in index.search(query, limit)] == expected
+
+
+def test_hit_terms_are_the_query_terms_the_passage_holds_in_query_order():
+    documents = [["a", "b", "c"], ["c", "a"], ["d"]]
+    hits = Index(documents).search(["c", "x", "a", "c"], 5)
+    assert {h.passage: h.terms for h in hits} == {0: ("c", "a"), 1: ("c", "a")}
+
+
+def test_ties_go_to_the_earlier_passage_every_time():
+    documents = [["x", "y"], ["y", "x"], ["x", "y"], ["z"], ["x", "y"]]
+    index = Index(documents)
+    rankings = {tuple(h.passage for h in index.search(["x", "y"], k)) for k in (4, 4, 4)}
+    assert rankings == {(0, 1, 2, 4)}
+    assert [h.passage for h in index.search(["y", "x"], 2)] == [0, 1]
+
+
+def test_empty_query_and_no_overlap_find_nothing():
+    index = Index([["alpha", "beta"], ["gamma"]])
+    assert index.search([], 3) == []
+    assert index.search(["delta", "epsilon"], 3) == []
+    assert index.search(["alpha"], 0) == []
+
+
+def test_limit_larger_than_the_corpus_returns_every_matching_passage():
+    index = Index([["a"], ["b"], ["a", "b"]])
+    assert [h.passage for h in index.search(["a"], 100)] == [0, 2]
+
+
+def test_a_term_in_half_the_passages_still_adds_positive_weight():
+    documents = [["subject", f"w{i}"] for i in range(5)] + [[f"v{i}"] for i in range(5)]
+    index = Index(documents)
+    assert index.bm25.idf["subject"] > 0
+    hits = index.search(["subject"], 10)
+    assert len(hits) == 5 and all(h.score > 0 for h in hits)
+    assert index.contribution("subject", 0)[0] > 0
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_contribution_is_the_terms_share_of_rank_bm25s_score(variant):
+    documents = zipf_corpus(3, size=30)
+    model = reference(documents, variant)
+    index = Index(documents, variant)
+    for term in sorted({t for d in documents for t in d})[:10]:
+        alone = model.get_scores([term])
+        for passage in range(len(documents)):
+            score, tf, idf = index.contribution(term, passage)
+            assert score == alone[passage]
+            assert tf == documents[passage].count(term)
+            assert idf == model.idf[term]
+
+
+def test_document_frequency_membership_and_size():
+    index = Index([["a", "a", "b"], ["b"], []])
+    assert index.size == 3
+    assert "a" in index and "c" not in index
+    assert (index.document_frequency("a"), index.document_frequency("b")) == (1, 2)
+    assert index.document_frequency("c") == 0
+    assert index.contribution("c", 0) == (0.0, 0, 0.0)
+
+
+def test_idf_equals_rank_bm25s_for_every_variant():
+    documents = zipf_corpus(5, size=40)
+    for variant in VARIANTS:
+        assert Index(documents, variant).bm25.idf == reference(documents, variant).idf
+
+
+def test_empty_corpus_finds_nothing():
+    index = Index([])
+    assert index.size == 0 and index.search(["a"], 3) == []
+
+
+def test_unknown_variant_names_the_choices():
+    with pytest.raises(ValueError, match="lucene"):
+        Index([["a"]], "bm99")
+
+
+def test_scores_are_plain_floats_and_ids_plain_ints():
+    hit = Index([["a"], ["a", "b"]]).search(["a"], 1)[0]
+    assert type(hit.passage) is int and type(hit.score) is float
+    assert not isinstance(hit.score, np.floating)
