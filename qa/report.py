@@ -1,0 +1,155 @@
+"""Show an evaluation: a terminal table, report.json, report.md and a PNG figure.
+
+Rendering only: every figure comes from ``qa.evaluate``, so the outputs cannot disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .evaluate import CURVE_DEPTH, FIGURES, Report
+
+COLUMNS = list(FIGURES)
+FAILURE_TEXT = 160
+
+
+def fmt(key: str, value) -> str:
+    """One figure as text: rates with 3 decimals, milliseconds with 1, a dash when undefined."""
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.1f}" if key.endswith("_ms") else f"{value:.3f}"
+
+
+def grid(headers: list[str], rows: list[list[str]], markdown: bool = False) -> str:
+    """A table: aligned columns for a terminal, or a GitHub pipe table."""
+    if markdown:
+        lines = [headers, ["---"] * len(headers), *rows]
+        return "\n".join("| " + " | ".join(_cell(c) for c in line) + " |" for line in lines)
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    def line(cells):
+        return "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def figures_table(groups: dict[str, dict], first: str, markdown: bool = False) -> str:
+    """One row per group (a type, a document, a configuration) with the count and every figure."""
+    headers = [first, "n", "answerable"] + [FIGURES[k][0] for k in COLUMNS]
+    rows = [[name, str(s["questions"]), str(s["answerable"])] + [fmt(k, s[k]) for k in COLUMNS]
+            for name, s in groups.items()]
+    return grid(headers, rows, markdown)
+
+
+def _sections(report: Report, markdown: bool) -> list[tuple[str, str]]:
+    return [("Overall", figures_table({"all": report.summary}, "", markdown)),
+            ("Per question type", figures_table(report.by_type, "type", markdown)),
+            ("Per document", figures_table(report.by_document, "document", markdown)),
+            ("By wording", figures_table(report.by_wording, "wording", markdown))]
+
+
+def terminal(report: Report) -> str:
+    """The report as a terminal reads it: the tables and the number of failures."""
+    parts = [_heading(report)]
+    for title, table in _sections(report, markdown=False):
+        parts += ["", title, table]
+    parts += ["", f"{len(report.failures)} question(s) not fully right (listed in report.md)."]
+    return "\n".join(parts)
+
+
+def _heading(report: Report) -> str:
+    m = report.meta
+    files = ", ".join(m.get("questions", [])) or "?"
+    return (f"{report.summary['questions']} questions from {files} against "
+            f"{m.get('target', '?')}; a passage counts as found in the top {report.top_k}.")
+
+
+def markdown(report: Report) -> str:
+    """report.md: the tables, the figure and every failure with gold, first passage and answer."""
+    parts = ["# Evaluation report", "", _heading(report), "", "![figures](report.png)"]
+    for title, table in _sections(report, markdown=True):
+        parts += ["", f"## {title}", "", table]
+    rows = [[o.id, o.type, o.question, " / ".join(o.answers) or "(unanswerable)",
+             _clip(o.first_passage or "–"), o.answer or "–", "; ".join(problems)]
+            for o, problems in report.failures]
+    parts += ["", f"## Failures ({len(rows)})", "",
+              grid(["id", "type", "question", "gold", "first passage", "answer", "problems"],
+                   rows, markdown=True) if rows else "None."]
+    return "\n".join(parts) + "\n"
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= FAILURE_TEXT else text[: FAILURE_TEXT - 1] + "…"
+
+
+def figure(report: Report, path: Path) -> None:
+    """The PNG: Hit@k for k = 1..10, Hit@1 / Hit@5 / F1 per question type, latency histogram."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(15, 4.5), layout="constrained")
+    FigureCanvasAgg(fig)
+    curve, types, latency = fig.subplots(1, 3)
+    ks = list(range(1, CURVE_DEPTH + 1))
+    curve.plot(ks, [v or 0 for v in report.hit_curve], marker="o")
+    curve.set(title=f"Hit@k (MRR@10 {fmt('mrr', report.summary['mrr'])})", xlabel="k",
+              ylabel="share of answerable questions", ylim=(0, 1.02), xticks=ks)
+    curve.grid(alpha=0.3)
+    by_type = report.by_type
+    names = list(by_type)
+    width = 0.27
+    for i, key in enumerate(("hit1", "hit5", "f1")):
+        xs = [n + (i - 1) * width for n in range(len(names))]
+        types.bar(xs, [by_type[t][key] or 0 for t in names], width, label=FIGURES[key][0])
+    types.set_xticks(range(len(names)),
+                     [f"{t}\n({by_type[t]['answerable']})" for t in names], fontsize=8)
+    types.set(title="Per question type (answerable)", ylim=(0, 1.02))
+    types.legend(fontsize=8)
+    times = [o.latency_ms for o in report.outcomes]
+    latency.hist(times, bins=30)
+    for key, style in (("latency_p50_ms", "--"), ("latency_p95_ms", ":")):
+        value = report.summary[key]
+        if value is not None:
+            latency.axvline(value, color="black", linestyle=style,
+                            label=f"{FIGURES[key][0][:3]} {value:.1f} ms")
+    latency.set(title="Latency per question", xlabel="ms", ylabel="questions")
+    latency.legend(fontsize=8)
+    fig.savefig(path, dpi=100)
+
+
+def write(report: Report, out: str | Path) -> list[Path]:
+    """report.json, report.md and report.png in ``out`` (created when missing)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    files = [out / "report.json", out / "report.md", out / "report.png"]
+    files[0].write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                        encoding="utf-8")
+    files[1].write_text(markdown(report), encoding="utf-8")
+    figure(report, files[2])
+    return files
+
+
+def compare_table(rows: list[dict], markdown: bool = False) -> str:
+    """The configurations side by side: one row each, the same columns as the report."""
+    return figures_table({r["name"]: r["summary"] for r in rows}, "configuration", markdown)
+
+
+def write_compare(rows: list[dict], out: str | Path, meta: dict) -> list[Path]:
+    """compare.json and compare.md in ``out``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    files = [out / "compare.json", out / "compare.md"]
+    files[0].write_text(json.dumps({"meta": meta, "configurations": rows}, ensure_ascii=False,
+                                   indent=2) + "\n", encoding="utf-8")
+    files[1].write_text("# Ranking configurations compared\n\n"
+                        f"{meta.get('questions_count', '?')} questions from "
+                        f"{', '.join(meta.get('questions', []))}; retrieval figures over the "
+                        "answerable ones.\n\n" + compare_table(rows, markdown=True) + "\n",
+                        encoding="utf-8")
+    return files
