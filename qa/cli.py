@@ -117,3 +117,96 @@ def serve(host: str, port: int, workers: int, corpus: str | None) -> None:
         run(host=host, port=port, workers=workers, corpus=corpus)
     except QAError as exc:
         raise CLIError(exc) from None
+
+
+EVAL_LIMITS = ("min-hit1", "min-hit3", "min-hit5", "min-mrr", "min-em", "min-f1", "min-abstention",
+               "max-false-abstention", "max-latency-p95-ms")
+
+
+def eval_limit_options(command):
+    """One --min-FIGURE / --max-FIGURE option per threshold the evaluation can enforce."""
+    for name in reversed(EVAL_LIMITS):
+        side, figure = name.split("-", 1)
+        command = click.option(f"--{name}", type=click.FloatRange(min=0), default=None,
+                               metavar="X", help=f"Exit 1 when {figure} is "
+                               f"{'below' if side == 'min' else 'above'} X.")(command)
+    return command
+
+
+@cli.command("eval")
+@click.option("--questions", "question_paths", multiple=True, type=click.Path(dir_okay=False),
+              help="A question file (JSON lines); repeat for several. Default: <name>.questions"
+                   ".jsonl beside each article, else questions.jsonl in the corpus folder.")
+@corpus_option
+@click.option("--top-k", type=click.IntRange(1, 50), default=5, show_default=True,
+              help="A passage counts as found within the first K (failures list); Hit@1/3/5 and "
+                   "MRR@10 are always measured.")
+@click.option("--url", metavar="http://HOST:PORT", default=None,
+              help="Ask a running server's JSON API instead of an in-process engine.")
+@click.option("--out", type=click.Path(file_okay=False), default="eval-out", show_default=True,
+              help="Folder for report.json, report.md, report.png (and compare.*).")
+@click.option("--compare", is_flag=True,
+              help="Rank with several configurations (naive baseline, default, each normalisation "
+                   "step on its own and removed, BM25 variants) on the same questions.")
+@eval_limit_options
+def eval_command(question_paths: tuple[str, ...], corpus: str | None, top_k: int, url: str | None,
+                 out: str, compare: bool, **limits: float | None) -> None:
+    """Measure answer quality on sample questions: Hit@k, MRR@10, EM/F1, abstention, latency."""
+    from datetime import UTC, datetime
+
+    from tqdm import tqdm
+
+    from . import report as rendering
+    from .corpus import read_corpus
+    from .engine import Engine, corpus_path
+    from .evaluate import below_thresholds, configurations, engine_ask, evaluate, http_ask
+    from .evaluate import compare as compare_configurations
+    from .questions import load_questions, locate_evidence, question_files
+
+    if url and not url.startswith(("http://", "https://")):
+        raise click.BadParameter("give the server's address as http://HOST:PORT.",
+                                 param_hint="--url")
+    if url and compare:
+        raise click.UsageError("--compare builds its engines in-process: drop --url.")
+    source = corpus or corpus_path()
+    try:
+        files = list(question_paths) or question_files(source)
+        questions = load_questions(files)
+        engine = None if url else build_engine(corpus, progress=True)
+        if engine is not None or not question_paths or corpus is not None:
+            documents = engine.documents if engine is not None else read_corpus(source)
+            questions = locate_evidence(questions, documents)
+        target = url or f"the in-process engine ({engine.model}, BM25 {engine.index.variant})"
+        meta = {"questions": [str(f) for f in files], "questions_count": len(questions),
+                "corpus": str(source), "target": target,
+                "date": datetime.now(UTC).isoformat(timespec="seconds")}
+        rounds = len(configurations()) if compare else 1
+        with tqdm(total=rounds * len(questions), desc="eval", unit="q", file=sys.stderr,
+                  disable=None) as bar:
+            def progress(items):
+                for item in items:
+                    yield item
+                    bar.update()
+
+            if compare:
+                rows = compare_configurations(
+                    lambda normalisation, variant: engine_ask(Engine.from_corpus(
+                        source, normalisation=normalisation, variant=variant)),
+                    questions, top_k, progress)
+            else:
+                report = evaluate(http_ask(url) if url else engine_ask(engine), questions, top_k,
+                                  progress, meta)
+    except QAError as exc:
+        raise CLIError(exc) from None
+    if compare:
+        click.echo(rendering.compare_table(rows))
+        written = rendering.write_compare(rows, out, meta)
+        summary = next(r["summary"] for r in rows if r["name"] == "default")
+    else:
+        click.echo(rendering.terminal(report))
+        written = rendering.write(report, out)
+        summary = report.summary
+    click.echo(f"\nwrote {', '.join(map(str, written))}")
+    given = {name.split("_", 1)[1]: v for name, v in limits.items() if v is not None}
+    if failed := below_thresholds(summary, given):
+        raise click.ClickException("below the quality thresholds:\n  " + "\n  ".join(failed))
