@@ -125,10 +125,13 @@ EVAL_LIMITS = ("min-hit1", "min-hit3", "min-hit5", "min-mrr", "min-em", "min-f1"
 
 def eval_limit_options(command):
     """One --min-FIGURE / --max-FIGURE option per threshold the evaluation can enforce."""
+    from .evaluate import FIGURES
+
     for name in reversed(EVAL_LIMITS):
         side, figure = name.split("-", 1)
+        label = FIGURES[figure.replace("-", "_")][0]
         command = click.option(f"--{name}", type=click.FloatRange(min=0), default=None,
-                               metavar="X", help=f"Exit 1 when {figure} is "
+                               metavar="X", help=f"Exit 1 when {label} is "
                                f"{'below' if side == 'min' else 'above'} X.")(command)
     return command
 
