@@ -50,6 +50,27 @@ class InvalidRequest(QAError):
     slug = "invalid-request"
 
 
+class NotFound(QAError):
+    """A path or a named thing (a document) that does not exist; ``detail`` says what does."""
+
+    status = 404
+    slug = "not-found"
+
+
+class PayloadTooLarge(QAError):
+    """A request body over the service's size limit."""
+
+    status = 413
+    slug = "payload-too-large"
+
+
+class UnsupportedMediaType(QAError):
+    """A request body in a format the endpoint does not read (it wants application/json)."""
+
+    status = 415
+    slug = "unsupported-media-type"
+
+
 class InvalidQuestionsFile(QAError):
     """An evaluation question file that cannot be read or has malformed lines."""
 

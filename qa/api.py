@@ -1,0 +1,239 @@
+"""Blueprint /api: thin JSON views that check every input cheaply, before any language work."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import Any
+
+from flask import Blueprint, Request, current_app, request
+
+from .errors import InvalidRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
+
+MAX_BODY = 16 * 1024
+MAX_QUESTION = 1000
+DEFAULT_TOP_K = 3
+MAX_TOP_K = 50
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+EXAMPLE_BODY = '{"question": "When did Eitingon die?", "top_k": 3}'
+_INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.record_once
+def _catalog(state) -> None:
+    """The documents listing and each document's passages, computed once per app."""
+    engine = state.app.extensions["qa"]
+    by_document: dict[str, list] = {d.name: [] for d in engine.documents}
+    for p in engine.passages:
+        by_document.setdefault(p.document, []).append(p)
+    documents = [{"name": d.name, "title": d.title, "sections": d.sections,
+                  "paragraphs": len(d.paragraphs), "passages": len(by_document[d.name])}
+                 for d in engine.documents]
+    state.app.extensions["qa.catalog"] = {"documents": documents, "by_document": by_document}
+
+
+def _engine():
+    return current_app.extensions["qa"]
+
+
+@bp.post("/ask")
+def ask_post():
+    """Answer {"question": ..., "top_k": ...}."""
+    body = json_object(request)
+    _only(body, "field", ("question", "top_k"), required=("question",))
+    question = valid_question(body["question"], "question")
+    top_k = valid_int(body.get("top_k", DEFAULT_TOP_K), "top_k", 1, MAX_TOP_K)
+    return _engine().ask(question, top_k).to_dict()
+
+
+@bp.get("/ask")
+def ask_get():
+    """Answer ?q=...&top_k=..., the same as the POST form."""
+    args = query_args(("q", "top_k"), required=("q",))
+    question = valid_question(args["q"], "q")
+    top_k = int_arg(args, "top_k", DEFAULT_TOP_K, 1, MAX_TOP_K)
+    return _engine().ask(question, top_k).to_dict()
+
+
+@bp.get("/passages")
+def passages():
+    """Every passage of the corpus (or of one document) in reading order, a page at a time."""
+    args = query_args(("document", "offset", "limit"))
+    offset = int_arg(args, "offset", 0, 0, 10**9)
+    limit = int_arg(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    catalog = current_app.extensions["qa.catalog"]
+    document = args.get("document")
+    if document is None:
+        selected = _engine().passages
+    elif document in catalog["by_document"]:
+        selected = catalog["by_document"][document]
+    else:
+        known = list(catalog["by_document"])
+        raise NotFound(f"no document named {_shorten(document)!r}: use one of "
+                       f"{', '.join(known)} (see /api/documents).", documents=known)
+    return {"document": document, "total": len(selected), "offset": offset, "limit": limit,
+            "passages": [passage_dict(p) for p in selected[offset:offset + limit]]}
+
+
+@bp.get("/documents")
+def documents():
+    """The documents with their titles, sections and sizes."""
+    return {"documents": current_app.extensions["qa.catalog"]["documents"]}
+
+
+@bp.get("/health")
+def health():
+    """Ready: the engine is loaded (the app is only served once it is)."""
+    engine = _engine()
+    return {"status": "ok", "documents": len(engine.documents), "passages": len(engine.passages),
+            "model": engine.model}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return current_app.extensions["qa.openapi"]
+
+
+def passage_dict(p) -> dict[str, Any]:
+    return {"id": p.id, "document": p.document, "section": p.section,
+            "sentence_index": p.sentence_index, "text": p.text,
+            "entities": [e.to_dict() for e in p.entities], "previous": p.previous, "next": p.next}
+
+
+def json_object(req: Request) -> dict[str, Any]:
+    """The body as a JSON object, with its size, media type, encoding, syntax and keys checked."""
+    if req.content_length is not None and req.content_length > MAX_BODY:
+        raise too_large()
+    if req.mimetype != "application/json":
+        got = f"got {_shorten(req.mimetype)!r}" if req.mimetype else "there was none"
+        raise UnsupportedMediaType(f"send the body as JSON with the header Content-Type: "
+                                   f"application/json ({got}), e.g. {EXAMPLE_BODY}.")
+    data = req.get_data(cache=False)
+    if len(data) > MAX_BODY:
+        raise too_large()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidRequest(f"the body is not UTF-8 (bad byte at offset {exc.start}): "
+                             "send JSON encoded as UTF-8.") from None
+    try:
+        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise InvalidRequest(f"the body is not valid JSON ({exc.msg} at line {exc.lineno}, column "
+                             f"{exc.colno}): send an object like {EXAMPLE_BODY}.") from None
+    except (ValueError, RecursionError) as exc:
+        raise InvalidRequest(f"the body is not usable JSON ({_shorten(str(exc), 80)}): send an "
+                             f"object like {EXAMPLE_BODY}.") from None
+    if not isinstance(value, dict):
+        raise InvalidRequest(f"the body is a JSON {json_type(value)}, not an object: send an "
+                             f"object like {EXAMPLE_BODY}.")
+    return value
+
+
+def too_large() -> PayloadTooLarge:
+    return PayloadTooLarge(f"the request body is over {MAX_BODY} bytes ({MAX_BODY // 1024} KiB): "
+                           f"send a question of at most {MAX_QUESTION} characters.")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's members, refusing a key given twice (json.loads keeps the last silently)."""
+    counts = Counter(k for k, _ in pairs)
+    names = [k for k, n in counts.items() if n > 1]
+    if names:
+        raise InvalidRequest(f"duplicate key(s) {_names(names)} in the JSON body: give each field "
+                             "once.", fields=names)
+    return dict(pairs)
+
+
+def _no_constant(name: str):
+    raise InvalidRequest(f"{name} is not valid JSON: use a number.")
+
+
+def _only(body: dict[str, Any], kind: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+          ) -> None:
+    """Refuse unknown and missing fields, naming them and the ones that are accepted."""
+    unknown = [k for k in body if k not in allowed]
+    if unknown:
+        raise InvalidRequest(f"unknown {kind}(s) {_names(unknown)}: use only "
+                             f"{' and '.join(allowed)}.", fields=unknown)
+    missing = [k for k in required if k not in body]
+    if missing:
+        raise InvalidRequest(f"the {kind} {_names(missing)} is required, e.g. {EXAMPLE_BODY}.",
+                             fields=missing)
+
+
+def query_args(allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, str]:
+    """The query string as a dict, refusing unknown, missing and repeated parameters."""
+    args = request.args
+    _only({k: None for k in args}, "query parameter", allowed, required)
+    repeated = [k for k in args if len(args.getlist(k)) > 1]
+    if repeated:
+        raise InvalidRequest(f"query parameter(s) {_names(repeated)} given more than once: give "
+                             "each once.", fields=repeated)
+    return args.to_dict()
+
+
+def valid_question(value: Any, name: str) -> str:
+    """A question: a string of 1..MAX_QUESTION characters once trimmed, in valid Unicode."""
+    if not isinstance(value, str):
+        raise InvalidRequest(f"{name} must be a string, not a {json_type(value)}: e.g. "
+                             f"{EXAMPLE_BODY}.", fields=[name])
+    question = value.strip()
+    if not question:
+        raise InvalidRequest(f"{name} is empty: type a question, e.g. \"When did Eitingon die?\".",
+                             fields=[name])
+    if len(question) > MAX_QUESTION:
+        raise InvalidRequest(f"{name} is {len(question)} characters long, over the limit of "
+                             f"{MAX_QUESTION}: ask a shorter question.", fields=[name])
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidRequest(f"{name} contains an unpaired surrogate (\\ud800-\\udfff), which is "
+                             "not text: send valid Unicode.", fields=[name]) from None
+    return question
+
+
+def valid_int(value: Any, name: str, low: int, high: int) -> int:
+    """A JSON integer in [low, high]; booleans and floats such as 3.0 are refused."""
+    if type(value) is not int:
+        raise InvalidRequest(f"{name} must be an integer from {low} to {high}, not a "
+                             f"{json_type(value)}.", fields=[name])
+    if not low <= value <= high:
+        raise InvalidRequest(f"{name} is {value}, out of range: give an integer from {low} to "
+                             f"{high}.", fields=[name])
+    return value
+
+
+def int_arg(args: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    """An integer query parameter in [low, high], or ``default`` when absent."""
+    raw = args.get(name)
+    if raw is None:
+        return default
+    if not _INTEGER.fullmatch(raw):
+        raise InvalidRequest(f"{name}={_shorten(raw)!r} is not an integer: give an integer from "
+                             f"{low} to {high}.", fields=[name])
+    return valid_int(int(raw), name, low, high)
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a decoded value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(repr(_shorten(n)) for n in names)

@@ -1,0 +1,118 @@
+"""The Flask application factory: the engine built once per process, one error handler."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import HTTPException
+
+from . import api, openapi, pages
+from .engine import Engine, corpus_path
+from .errors import QAError, problem
+
+log = logging.getLogger(__name__)
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                               "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
+                               "form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+PAGE_NOT_FOUND = "there is no page here: ask your question on the home page (/)."
+HTTP_DETAILS = {
+    404: "there is nothing at this path: the API's paths are listed in /api/openapi.json.",
+    413: f"the request body is over {api.MAX_BODY} bytes ({api.MAX_BODY // 1024} KiB): send a "
+         f"question of at most {api.MAX_QUESTION} characters.",
+    500: "the server failed to answer this request; the error is logged: try again or report it.",
+}
+
+
+class JSONProvider(DefaultJSONProvider):
+    """UTF-8 JSON that keeps the corpus readable ("Ramón", not "Ram\\u00f3n"), keys in order."""
+
+    ensure_ascii = False
+    sort_keys = False
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        text = super().dumps(obj, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate in echoed input: escape instead of failing
+            return super().dumps(obj, **{**kwargs, "ensure_ascii": True})
+        return text
+
+
+def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = None) -> Flask:
+    """An app serving the page and /api; builds the engine from QA_CORPUS unless one is given."""
+    app = Flask(__name__, static_folder=str(WEB), static_url_path="/static",
+                template_folder=str(WEB))
+    app.json = JSONProvider(app)
+    # one byte over the limit is read, so that a body of unknown length can be told to be too large
+    app.config.from_mapping(QA_CORPUS=corpus_path(), MAX_CONTENT_LENGTH=api.MAX_BODY + 1)
+    app.config.update(config or {})
+    app.extensions["qa"] = engine or Engine.from_corpus(app.config["QA_CORPUS"])
+    app.extensions["qa.openapi"] = openapi.document()
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    app.register_error_handler(Exception, handle_error)
+    app.after_request(secure)
+    return app
+
+
+def secure(response: Response) -> Response:
+    """Security headers on every response, pages, API, static files and errors alike."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def handle_error(exc: Exception):
+    """Every error: problem+json under /api/, the page with a message elsewhere; never internals."""
+    headers: dict[str, str] = {}
+    in_api = request.path == "/api" or request.path.startswith("/api/")
+    if isinstance(exc, QAError):
+        body = exc.to_problem()
+    elif isinstance(exc, HTTPException):
+        status = exc.code or 500
+        detail = (PAGE_NOT_FOUND if status == 404 and not in_api else HTTP_DETAILS.get(status)
+                  or _method_detail(exc) or exc.description or "")
+        body = problem(status, detail)
+        headers = {k: v for k, v in exc.get_headers() if k.lower() == "allow"}
+    else:
+        log.exception("unexpected error answering %s %s", request.method, request.path)
+        body = problem(500, HTTP_DETAILS[500])
+    status = body["status"]
+    if in_api:
+        response = api_problem(body)
+    else:
+        try:
+            response = Response(pages.render_page(error=body["detail"]), mimetype="text/html")
+        except Exception:  # the page itself failed: fall back to plain text
+            log.exception("cannot render the error page")
+            response = Response(body["detail"] + "\n", mimetype="text/plain")
+    response.status_code = status
+    response.headers.update(headers)
+    return response
+
+
+def api_problem(body: dict[str, Any]) -> Response:
+    response = current_app.json.response(body)
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _method_detail(exc: HTTPException) -> str | None:
+    if exc.code != 405:
+        return None
+    allowed = [v for k, v in exc.get_headers() if k.lower() == "allow"]
+    methods = allowed[0] if allowed else "another method"
+    return f"{request.method} is not allowed here: use {methods} (see /api/openapi.json)."

@@ -1,0 +1,185 @@
+"""The OpenAPI 3.1 description of /api: the contract clients rely on, precise enough to fuzz."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import __version__
+from .api import DEFAULT_LIMIT, DEFAULT_TOP_K, MAX_BODY, MAX_LIMIT, MAX_QUESTION, MAX_TOP_K
+
+PROBLEM = "application/problem+json"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _object(required: dict[str, Any], optional: dict[str, Any] | None = None,
+            description: str | None = None) -> dict[str, Any]:
+    """A closed object schema: these properties, the ``required`` ones always, nothing else."""
+    schema: dict[str, Any] = {"type": "object", "properties": {**required, **(optional or {})},
+                              "required": list(required), "additionalProperties": False}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _array(items: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": "array", "items": items, **extra}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM: {"schema": _ref("Problem")}}}
+
+
+def _integer(minimum: int, maximum: int | None = None, default: int | None = None,
+             description: str | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "integer", "minimum": minimum}
+    if maximum is not None:
+        schema["maximum"] = maximum
+    if default is not None:
+        schema["default"] = default
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _param(name: str, schema: dict[str, Any], description: str, required: bool = False) -> dict:
+    return {"name": name, "in": "query", "required": required, "description": description,
+            "schema": schema}
+
+
+TEXT = {"type": "string"}
+OFFSET = _integer(0, description="Character offset into the passage's text.")
+NULLABLE_ID = {"type": ["integer", "null"], "minimum": 0}
+QUESTION = {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION, "pattern": r"\S",
+            "description": f"The question; 1 to {MAX_QUESTION} characters once trimmed."}
+TOP_K = _integer(1, MAX_TOP_K, DEFAULT_TOP_K, "How many ranked passages to return.")
+
+SCHEMAS: dict[str, Any] = {
+    "AskRequest": _object({"question": QUESTION}, {"top_k": TOP_K}),
+    "Entity": _object({"text": TEXT, "label": TEXT, "start": OFFSET, "end": OFFSET},
+                      description="A named entity; start and end are offsets into the text."),
+    "Match": _object({"term": TEXT, "start": OFFSET, "end": OFFSET},
+                     description="Where a (normalised) question term occurs in the passage."),
+    "Contribution": _object({
+        "kind": {"enum": ["term", "answer_type"]}, "term": TEXT, "score": {"type": "number"},
+        "count": {"type": ["integer", "null"], "minimum": 0},
+        "idf": {"type": ["number", "null"]},
+        "passages_with_term": {"type": ["integer", "null"], "minimum": 0}, "text": TEXT,
+    }, description="One part of a passage's score, in words: a question term's BM25 share "
+                   "(kind term), or the bonus for holding the asked-for entity label (kind "
+                   "answer_type; term is then the label and the counts are null)."),
+    "Answer": _object({
+        "text": TEXT, "label": TEXT, "passage_rank": _integer(1), "start": OFFSET, "end": OFFSET,
+        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+    }, description="The short answer: an entity in the passage with rank passage_rank."),
+    "RankedPassage": _object({
+        "rank": _integer(1), "score": {"type": "number"}, "text": TEXT, "document": TEXT,
+        "section": TEXT, "sentence_index": _integer(0), "entities": _array(_ref("Entity")),
+        "matches": _array(_ref("Match")), "explanation": _array(_ref("Contribution")),
+    }),
+    "AskResponse": _object({
+        "question": TEXT,
+        "answer": {"anyOf": [_ref("Answer"), {"type": "null"}]},
+        "no_answer_reason": {"type": ["string", "null"]},
+        "passages": _array(_ref("RankedPassage"), maxItems=MAX_TOP_K),
+        "took_ms": {"type": "number", "minimum": 0},
+    }),
+    "Passage": _object({
+        "id": _integer(0), "document": TEXT, "section": TEXT, "sentence_index": _integer(0),
+        "text": TEXT, "entities": _array(_ref("Entity")), "previous": NULLABLE_ID,
+        "next": NULLABLE_ID,
+    }, description="One sentence of the corpus; previous and next are the neighbouring ids."),
+    "PassagePage": _object({
+        "document": {"type": ["string", "null"]}, "total": _integer(0), "offset": _integer(0),
+        "limit": _integer(1, MAX_LIMIT), "passages": _array(_ref("Passage"), maxItems=MAX_LIMIT),
+    }),
+    "Document": _object({
+        "name": TEXT, "title": TEXT, "sections": _array(TEXT), "paragraphs": _integer(1),
+        "passages": _integer(0),
+    }),
+    "DocumentList": _object({"documents": _array(_ref("Document"))}),
+    "Health": _object({
+        "status": {"const": "ok"}, "documents": _integer(1), "passages": _integer(1),
+        "model": TEXT,
+    }),
+    "Problem": _object({
+        "type": {"type": "string", "format": "uri"}, "title": TEXT,
+        "status": _integer(400, 599), "detail": TEXT,
+    }, {
+        "fields": _array(TEXT, description="The request fields or parameters at fault."),
+        "documents": _array(TEXT, description="The documents that do exist."),
+    }, description="RFC 9457 problem details; detail says what to change."),
+}
+
+BAD_REQUEST = _problem("The request is invalid; detail says what to fix.")
+ASK_RESPONSE = _json(_ref("AskResponse"), "The answer (or why there is none) and the passages.")
+
+
+def document() -> dict[str, Any]:
+    """The whole OpenAPI document, built once per app."""
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "article-qa",
+            "version": __version__,
+            "summary": "Ask natural-language questions about text articles.",
+            "description": "Ranked sentence passages with named entities and, where one is found, "
+                           "a short answer. Errors are RFC 9457 problem details.",
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "paths": {
+            "/api/ask": {
+                "get": {
+                    "operationId": "askGet", "summary": "Ask a question (query string)",
+                    "parameters": [_param("q", QUESTION, "The question.", required=True),
+                                   _param("top_k", TOP_K, "How many passages to return.")],
+                    "responses": {"200": ASK_RESPONSE, "400": BAD_REQUEST},
+                },
+                "post": {
+                    "operationId": "askPost", "summary": "Ask a question (JSON body)",
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": _ref("AskRequest")}}},
+                    "responses": {
+                        "200": ASK_RESPONSE, "400": BAD_REQUEST,
+                        "413": _problem(f"The body is over {MAX_BODY} bytes."),
+                        "415": _problem("The body is not sent as application/json."),
+                    },
+                },
+            },
+            "/api/passages": {"get": {
+                "operationId": "listPassages", "summary": "Browse the corpus passage by passage",
+                "parameters": [
+                    _param("document", TEXT, "Only this document's passages (see /api/documents)."),
+                    _param("offset", _integer(0, default=0), "How many passages to skip."),
+                    _param("limit", _integer(1, MAX_LIMIT, DEFAULT_LIMIT),
+                           "How many passages to return."),
+                ],
+                "responses": {
+                    "200": _json(_ref("PassagePage"), "A page of passages in reading order."),
+                    "400": BAD_REQUEST,
+                    "404": _problem("No such document; the problem lists the known ones."),
+                },
+            }},
+            "/api/documents": {"get": {
+                "operationId": "listDocuments", "summary": "The documents of the corpus",
+                "responses": {"200": _json(_ref("DocumentList"), "The documents.")},
+            }},
+            "/api/health": {"get": {
+                "operationId": "health", "summary": "Readiness",
+                "responses": {"200": _json(_ref("Health"), "The service is ready.")},
+            }},
+            "/api/openapi.json": {"get": {
+                "operationId": "openapi", "summary": "This document",
+                "responses": {"200": _json({"type": "object", "required": ["openapi", "paths"]},
+                                           "The OpenAPI 3.1 document.")},
+            }},
+        },
+        "components": {"schemas": SCHEMAS},
+    }

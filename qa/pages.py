@@ -1,0 +1,194 @@
+"""GET / : the question page, server-rendered for /?q= so it works without JavaScript too."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import spacy
+from flask import Blueprint, Response, current_app, render_template, request
+from spacy.displacy.render import DEFAULT_LABEL_COLORS
+
+from .api import MAX_QUESTION, valid_question
+from .errors import InvalidRequest
+
+log = logging.getLogger(__name__)
+
+PAGE_TOP_K = 5
+MAX_EXAMPLES = 4
+EXAMPLE_CANDIDATES = 60
+EXAMPLE_MAX_CHARS = 48  # short enough to read at a glance and fit a phone's width
+OTHER_COLOUR = "#ddd"  # displaCy's colour for a label it has none for
+_SAFE_LABEL = re.compile(r"[A-Za-z0-9_\-]{1,40}")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
+
+bp = Blueprint("pages", __name__)
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page shares, computed once per app: labels, their CSS, examples, corpus facts."""
+
+    labels: dict[str, dict[str, str]]
+    css: str
+    examples: list[str]
+    titles: dict[str, str]
+    facts: dict[str, Any]
+
+
+@bp.record_once
+def _site(state) -> None:
+    state.app.extensions["qa.site"] = build_site(state.app.extensions["qa"])
+
+
+def build_site(engine) -> Site:
+    labels = entity_labels(engine)
+    return Site(labels, label_css(labels), examples(engine),
+                {d.name: d.title for d in engine.documents},
+                {"passages": len(engine.passages), "documents": len(engine.documents),
+                 "model": engine.model})
+
+
+def entity_labels(engine) -> dict[str, dict[str, str]]:
+    """Every label of the pipeline or the corpus, with displaCy's colour and spaCy's description."""
+    names = set(DEFAULT_LABEL_COLORS)
+    if "ner" in engine.nlp.pipe_names:
+        names.update(engine.nlp.get_pipe("ner").labels)
+    names.update(e.label for p in engine.passages for e in p.entities)
+    return {name: {"colour": DEFAULT_LABEL_COLORS.get(name, OTHER_COLOUR),
+                   "description": spacy.explain(name) or ""}
+            for name in sorted(names) if _SAFE_LABEL.fullmatch(name)}
+
+
+def label_css(labels: dict[str, dict[str, str]]) -> str:
+    """One rule per label setting --label-colour, which style.css uses for marks and swatches."""
+    rules = [f'[data-label="{name}"] {{ --label-colour: {meta["colour"]}; }}'
+             for name, meta in labels.items() if _COLOUR.fullmatch(meta["colour"])]
+    return "/* spaCy displaCy's entity colours (spacy.displacy.render.DEFAULT_LABEL_COLORS) */\n" \
+        + "\n".join(rules) + "\n"
+
+
+def examples(engine) -> list[str]:
+    """Example questions that get a short answer, one per question type.
+
+    They come from each document's ``<name>.questions.jsonl``; else a question about the title.
+    """
+    found: dict[str, str] = {}
+    for question in _listed_questions(engine)[:EXAMPLE_CANDIDATES]:
+        result = engine.ask(question, 3)
+        if result.answer and result.question_type not in found:
+            found[result.question_type] = question
+            if len(found) == MAX_EXAMPLES:
+                break
+    return list(found.values()) or [f"Who or what is {d.title}?" for d in engine.documents][:3]
+
+
+def _listed_questions(engine) -> list[str]:
+    questions = []
+    for d in engine.documents:
+        path = Path(d.path).with_suffix(".questions.jsonl") if d.path else None
+        if not path or not path.is_file():
+            continue
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("no example questions from %s: %s", path, exc)
+            continue
+        for line in lines:
+            try:
+                question = json.loads(line).get("question")
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(question, str) and 0 < len(question.strip()) <= EXAMPLE_MAX_CHARS:
+                questions.append(question.strip())
+    return questions
+
+
+@bp.get("/")
+def index():
+    """The page; with ?q= it carries that question's answer and passages, rendered here."""
+    q = request.args.get("q", "")
+    if not q.strip():
+        return render_page()
+    try:
+        question = valid_question(q, "q")
+    except InvalidRequest as exc:
+        return render_page(q, error=exc.detail), 400
+    result = current_app.extensions["qa"].ask(question, PAGE_TOP_K).to_dict()
+    return render_page(question, result=result)
+
+
+@bp.get("/labels.css")
+def labels_css():
+    """The entity colours as CSS, generated from spaCy's at start-up."""
+    response = Response(current_app.extensions["qa.site"].css, mimetype="text/css")
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+def render_page(question: str = "", result: dict | None = None, error: str | None = None) -> str:
+    """The page, with a result (answer, legend, passages), an error message, or neither."""
+    site: Site = current_app.extensions["qa.site"]
+    view = present(result, site) if result else None
+    return render_template(
+        "index.html", question=question, view=view, error=error, examples=site.examples,
+        facts=site.facts, titles=site.titles, top_k=PAGE_TOP_K, max_question=MAX_QUESTION,
+        data={"labels": site.labels, "titles": site.titles, "top_k": PAGE_TOP_K},
+        status=error or (view["summary"] if view else ""))
+
+
+def present(result: dict, site: Site) -> dict[str, Any]:
+    """The result as the template shows it: passages cut into marked runs, the labels they use."""
+    answer = result["answer"]
+    passages = []
+    for p in result["passages"]:
+        span = ((answer["start"], answer["end"])
+                if answer and answer["passage_rank"] == p["rank"] else None)
+        passages.append({**p, "title": site.titles.get(p["document"], p["document"]),
+                         "segments": segments(p["text"], p["entities"], p["matches"], span)})
+    used = dict.fromkeys(e["label"] for p in result["passages"] for e in p["entities"])
+    legend = [(label, site.labels.get(label, {}).get("description", "")) for label in used]
+    return {"answer": answer, "reason": result["no_answer_reason"], "passages": passages,
+            "legend": legend, "summary": summary(result)}
+
+
+def summary(result: dict) -> str:
+    """One sentence for screen readers (the live region); app.js says the same."""
+    n = len(result["passages"])
+    if not n:
+        return "No passage matches."
+    found = f"{n} passage{'s' if n != 1 else ''} found."
+    a = result["answer"]
+    return f"Answer: {a['text']} ({a['label']}). {found}" if a else f"No short answer. {found}"
+
+
+def segments(text: str, entities: list[dict], matches: list[dict],
+             answer: tuple[int, int] | None = None) -> list[dict[str, Any]]:
+    """The text cut into entity and plain segments, each a list of runs (flagged: question term).
+
+    Mirrors ``segments`` in web/app.js, so the page looks the same with or without JavaScript.
+    """
+    terms = [(m["start"], m["end"]) for m in matches]
+
+    def runs(a: int, b: int) -> list[dict[str, Any]]:
+        cuts = sorted({a, b} | {x for s, e in terms for x in (s, e) if a < x < b})
+        return [{"text": text[x:y], "term": any(s <= x and y <= e for s, e in terms)}
+                for x, y in zip(cuts, cuts[1:], strict=False)]
+
+    out, pos = [], 0
+    for e in sorted(entities, key=lambda e: (e["start"], -e["end"])):
+        if e["start"] < pos or e["end"] <= e["start"]:
+            continue
+        if pos < e["start"]:
+            out.append({"label": None, "runs": runs(pos, e["start"])})
+        out.append({"label": e["label"], "runs": runs(e["start"], e["end"]),
+                    "answer": answer == (e["start"], e["end"])})
+        pos = e["end"]
+    if pos < len(text):
+        out.append({"label": None, "runs": runs(pos, len(text))})
+    return out
