@@ -43,3 +43,16 @@ def tiny_engine():
     from qa.engine import Engine
 
     return Engine.from_corpus(TINY)
+
+
+@pytest.fixture
+def app(engine):
+    """The Flask app over the session's engine (the engine is built once, the app per test)."""
+    from qa.app import create_app
+
+    return create_app({"TESTING": True}, engine=engine)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,140 @@
+"""The OpenAPI document: valid OpenAPI 3.1, covers every route, and real responses conform to it.
+
+tests/data/openapi-3.1.schema.json is the OpenAPI Initiative's 3.1 meta-schema (2022-10-07, from
+github.com/OAI/OpenAPI-Specification schemas/v3.1/schema.yaml, Apache-2.0), stored so the test runs
+offline and without extra packages.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from qa.openapi import document
+
+META_SCHEMA = Path(__file__).parent / "data" / "openapi-3.1.schema.json"
+BASE = "urn:article-qa:openapi"
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+
+# (method, path, request keyword arguments, expected status): each documented response at least once
+EXCHANGES = [
+    ("get", "/api/ask", {"query_string": {"q": "When did Eitingon die?"}}, 200),
+    ("get", "/api/ask", {"query_string": {"q": "zzzyxq"}}, 200),
+    ("get", "/api/ask", {"query_string": {"q": "x", "top_k": "0"}}, 400),
+    ("post", "/api/ask", {"json": {"question": "Who killed Trotsky?", "top_k": 5}}, 200),
+    ("post", "/api/ask", {"json": {"question": "Who was Eitingon's brother?"}}, 200),
+    ("post", "/api/ask", {"json": {"question": "Why?"}}, 200),
+    ("post", "/api/ask", {"json": {"question": "x", "extra": 1}}, 400),
+    ("post", "/api/ask", {"data": "x" * 20000, "content_type": "application/json"}, 413),
+    ("post", "/api/ask", {"data": "{}", "content_type": "text/plain"}, 415),
+    ("get", "/api/passages", {}, 200),
+    ("get", "/api/passages", {"query_string": {"document": "article", "offset": "30"}}, 200),
+    ("get", "/api/passages", {"query_string": {"limit": "x"}}, 400),
+    ("get", "/api/passages", {"query_string": {"document": "nope"}}, 404),
+    ("get", "/api/documents", {}, 200),
+    ("get", "/api/health", {}, 200),
+    ("get", "/api/openapi.json", {}, 200),
+]
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return document()
+
+
+@pytest.fixture(scope="module")
+def registry(spec):
+    return Registry().with_resource(BASE, Resource.from_contents(spec,
+                                                                 default_specification=DRAFT202012))
+
+
+def _pointer(*parts: str) -> str:
+    return "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def test_document_is_valid_openapi_3_1(spec):
+    meta = json.loads(META_SCHEMA.read_text(encoding="utf-8"))
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in Draft202012Validator(meta).iter_errors(spec)]
+    assert errors == []
+    assert spec["openapi"] == "3.1.0"
+
+
+def test_every_schema_is_valid_json_schema_2020_12(spec):
+    for schema in spec["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
+
+
+def test_every_reference_resolves(spec, registry):
+    refs = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                refs.append(node["$ref"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    assert refs
+    resolver = registry.resolver(base_uri=BASE)
+    for ref in set(refs):
+        assert resolver.lookup(ref).contents, ref
+
+
+def test_objects_are_closed_and_say_what_they_require(spec):
+    for name, schema in spec["components"]["schemas"].items():
+        assert schema["additionalProperties"] is False, name
+        assert set(schema["required"]) <= set(schema["properties"]), name
+
+
+def test_every_api_route_is_documented_and_nothing_else(app, spec):
+    routes = {(rule.rule, method.lower()) for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/api/") for method in rule.methods
+              if method.lower() in HTTP_METHODS}
+    documented = {(path, method) for path, item in spec["paths"].items() for method in item}
+    assert routes == documented
+
+
+def test_every_documented_response_is_exercised(spec):
+    documented = {(path, method, int(status)) for path, item in spec["paths"].items()
+                  for method, op in item.items() for status in op["responses"]}
+    assert documented == {(path, method, status) for method, path, _, status in EXCHANGES}
+
+
+@pytest.mark.parametrize("method, path, kwargs, status", EXCHANGES)
+def test_real_responses_conform(client, spec, registry, method, path, kwargs, status):
+    response = client.open(path, method=method.upper(), **kwargs)
+    assert response.status_code == status, response.get_data(as_text=True)
+    documented = spec["paths"][path][method]["responses"][str(status)]["content"]
+    assert response.mimetype in documented
+    pointer = _pointer("paths", path, method, "responses", str(status), "content",
+                       response.mimetype, "schema")
+    validator = Draft202012Validator({"$ref": f"{BASE}#/{pointer}"}, registry=registry,
+                                     format_checker=FormatChecker())
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in validator.iter_errors(response.get_json(force=True))]
+    assert errors == []
+
+
+def test_schemas_reject_what_the_contract_forbids(registry):
+    def valid(name, value):
+        validator = Draft202012Validator({"$ref": f"{BASE}#/components/schemas/{name}"},
+                                         registry=registry)
+        return validator.is_valid(value)
+
+    assert valid("AskRequest", {"question": "Who?", "top_k": 3})
+    assert not valid("AskRequest", {"question": "Who?", "top_k": True})
+    assert not valid("AskRequest", {"question": "Who?", "top_k": 51})
+    assert not valid("AskRequest", {"question": "   "})
+    assert not valid("AskRequest", {"question": "Who?", "extra": 1})
+    assert not valid("AskRequest", {"top_k": 3})
+    assert not valid("Health", {"status": "starting", "documents": 1, "passages": 1, "model": "m"})
