@@ -1,4 +1,4 @@
-"""The page in a real headless Chromium against a live server: asking, rendering, safety, phone width."""
+"""The page in a real headless Chromium against a live server: asking, rendering, safety, phones."""
 
 from __future__ import annotations
 

@@ -1,0 +1,87 @@
+"""``qa serve``: the app under gunicorn, with the engine built once before the workers fork."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from .errors import StartupError
+
+ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms'
+MAX_REQUEST_LINE = 8190  # gunicorn's largest finite limit: room for a 1000-character GET question
+
+
+class Server(BaseApplication):
+    """gunicorn running a ready-made WSGI app, configured from code rather than its command line."""
+
+    def __init__(self, app, options: dict[str, Any]):
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings:  # options newer than the installed gunicorn are skipped
+                self.cfg.set(key, value)
+
+    def load(self):
+        return self.application
+
+
+def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
+        corpus: str | None = None) -> None:
+    """Check the address, build the engine (StartupError subclasses on failure), then serve."""
+    from .app import create_app
+    from .engine import Engine, corpus_path
+
+    check_address(host, port)
+    engine = Engine.from_corpus(corpus, progress=sys.stderr.isatty())
+    app = create_app({"QA_CORPUS": corpus or corpus_path()}, engine=engine)
+    Server(app, options(host, port, workers)).run()
+
+
+def options(host: str, port: int, workers: int) -> dict[str, Any]:
+    url = f"http://{_netloc(host, port)}/"
+
+    def when_ready(server) -> None:
+        server.log.info("article-qa is ready: open %s in a browser (API: %sapi/openapi.json)",
+                        url, url)
+
+    return {
+        "bind": _netloc(host, port),
+        "workers": workers,
+        "preload_app": True,
+        "accesslog": "-",
+        "errorlog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "loglevel": "info",
+        "limit_request_line": MAX_REQUEST_LINE,
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "proc_name": "article-qa",
+        "control_socket_disable": True,  # gunicorn 24+: no socket in ~/.gunicorn shared by servers
+        "when_ready": when_ready,
+    }
+
+
+def check_address(host: str, port: int) -> None:
+    """Fail fast, with one clear line, when the address cannot be listened on (before parsing)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise StartupError(f"cannot listen on {host!r}: {exc.strerror}; give an IP address or a "
+                           "known host name with --host.") from None
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            raise StartupError(f"cannot listen on {_netloc(host, port)}: {exc.strerror}; stop the "
+                               "program using it or choose another --port.") from None
+
+
+def _netloc(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
