@@ -1,4 +1,4 @@
-"""``qa serve`` for real: gunicorn answers over HTTP and stops cleanly; bad starts fail in one line."""
+"""``qa serve`` for real: gunicorn answers over HTTP, stops cleanly; bad starts fail in one line."""
 
 from __future__ import annotations
 
