@@ -10,22 +10,30 @@ NUMBER = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
 AUXILIARIES = frozenset("is are was were do does did has have had can could will would should may "
                         "might must shall".split())
 
-# (pattern on the lower-cased question, question type, expected labels in order of preference)
+PERSON_NOUNS = ("person|people|man|men|woman|women|artist|painter|writer|poet|scientist|doctor|"
+                "relatives?|brother|sister|wife|husband|son|daughter|father|mother|friend|colleague|"
+                "leader|officer|agent|spy|boss|assassin|killer|murderer|chief|director|teacher")
+_HEAD = r"(?:of [\w'’]+ )?(?:[\w'’-]+ ){0,2}?"
+# (pattern matched at the question's first wh-word, question type, expected labels by preference)
 QUESTION_TYPES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
-    (re.compile(r"\bhow (many|much)\b"), "how_many", NUMBER + ("DATE",)),
-    (re.compile(r"\bhow (long|old)\b"), "how_long", ("DATE", "TIME", "CARDINAL")),
-    (re.compile(r"\b(what|which) (year|date|month|day|decade|century)\b"), "when", ("DATE", "TIME")),
-    (re.compile(r"\b(what|which) (country|city|town|place|state|region|prison)\b"), "where", PLACE),
-    (re.compile(r"\b(what|which) (nationality|religion|ethnicity)\b"), "what", ("NORP",)),
-    (re.compile(r"\b(what|which) (organi[sz]ation|agency|service|court|party|company)\b"), "what",
-     ("ORG",)),
-    (re.compile(r"\bwh(o|om|ose)\b"), "who", ("PERSON", "ORG", "NORP")),
-    (re.compile(r"\bwhen\b"), "when", ("DATE", "TIME")),
-    (re.compile(r"\bwhere\b"), "where", PLACE),
-    (re.compile(r"\bwhy\b"), "why", ()),
-    (re.compile(r"\b(what|which)\b"), "what", ()),
-    (re.compile(r"\bhow\b"), "how", ()),
+    (re.compile(r"how (many|much)\b"), "how_many", NUMBER + ("DATE",)),
+    (re.compile(r"how (long|old)\b"), "how_long", ("DATE", "TIME", "CARDINAL")),
+    (re.compile(rf"(what|which) {_HEAD}(year|date|month|day|decade|century)s?\b"), "when",
+     ("DATE", "TIME")),
+    (re.compile(rf"(what|which) {_HEAD}(country|countries|city|cities|town|place|state|region|"
+                r"prison)\b"), "where", PLACE),
+    (re.compile(rf"(what|which) {_HEAD}(nationality|religion|ethnicity)\b"), "what", ("NORP",)),
+    (re.compile(rf"(what|which) {_HEAD}(organi[sz]ations?|agency|service|court|party|company)\b"),
+     "what", ("ORG",)),
+    (re.compile(rf"(what|which) {_HEAD}({PERSON_NOUNS})\b"), "who", ("PERSON",)),
+    (re.compile(r"wh(o|om|ose)\b"), "who", ("PERSON", "ORG")),
+    (re.compile(r"when\b"), "when", ("DATE", "TIME")),
+    (re.compile(r"where\b"), "where", PLACE),
+    (re.compile(r"why\b"), "why", ()),
+    (re.compile(r"(what|which)\b"), "what", ()),
+    (re.compile(r"how\b"), "how", ()),
 ]
+_WH = re.compile(r"\b(who|whom|whose|when|where|why|what|which|how)\b")
 TOP_PASSAGES = 3
 MIN_CONFIDENCE = 0.15
 OVERLAP_PENALTY = 0.5
@@ -55,9 +63,12 @@ class Answer:
 def classify(question: str) -> QuestionType:
     """What kind of answer the question wants, from its wording alone (cheap: no parsing)."""
     q = question.lower()
-    for pattern, kind, labels in QUESTION_TYPES:
-        if pattern.search(q):
-            return QuestionType(kind, labels)
+    wh = _WH.search(q)
+    if wh:
+        rest = q[wh.start():]
+        for pattern, kind, labels in QUESTION_TYPES:
+            if pattern.match(rest):
+                return QuestionType(kind, labels)
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES:
         return QuestionType("yes_no", ())
@@ -72,12 +83,12 @@ class Candidate:
     score: float
     entities: list  # of passages.Entity
     entity_terms: list[frozenset[str]]
+    known_terms: set[str]  # the question's terms, plus the subject's name when the question names it
     match_offsets: list[tuple[int, int]]
     coverage: float
 
 
-def extract(qtype: QuestionType, question_terms: set[str],
-            candidates: list[Candidate]) -> tuple[Answer | None, str | None]:
+def extract(qtype: QuestionType, candidates: list[Candidate]) -> tuple[Answer | None, str | None]:
     """The best entity of an expected label near the matched words of a top passage, or a reason why none.
 
     Entities whose words are all in the question ("Trotsky" in "Who killed Trotsky?") are skipped.
@@ -89,6 +100,7 @@ def extract(qtype: QuestionType, question_terms: set[str],
     top_score = candidates[0].score or 1.0
     best: tuple[float, Answer] | None = None
     for cand in candidates[:TOP_PASSAGES]:
+        question_terms = cand.known_terms
         for e, words in zip(cand.entities, cand.entity_terms, strict=True):
             if not fits(qtype, e) or (words and words <= question_terms):
                 continue

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache
-from .answer import Answer, Candidate, classify, extract, fits
+from .answer import TOP_PASSAGES, Answer, Candidate, classify, extract, fits
 from .corpus import Document, parse_sources, read_sources
 from .errors import CorpusError
 from .index import DEFAULT_VARIANT, Index
@@ -91,6 +91,7 @@ class Engine:
         self.analyzer = Analyzer(frozenset(nlp.Defaults.stop_words), normalisation)
         self._question_nlp = nlp if normalisation.lemma else nlp.tokenizer
         titles = {d.name: self._terms(d.title) for d in documents}
+        self.title_terms = {name: frozenset(t for t, _, _ in terms) for name, terms in titles.items()}
         self.passage_terms = [self._passage_terms(p, titles[p.document]) for p in passages]
         self.entity_terms = [[frozenset(t for t, _, _ in self._terms(e.text)) for e in p.entities]
                              for p in passages]
@@ -157,20 +158,23 @@ class Engine:
                                        "the corpus: try other words.")
         else:
             found = self.index.search(known, max(top_k, RERANK_DEPTH))
-            hits = self._rerank([Hit(h.passage, h.score, h.terms) for h in found], qtype, set(terms))
+            asked = set(terms)
+            hits = self._rerank([Hit(h.passage, h.score, h.terms) for h in found], qtype, asked)
             weights = {t: self._idf(t) for t in terms}
             total = sum(weights.values())
             candidates, ranked = [], []
-            for rank, hit in enumerate(hits, 1):
+            for rank, hit in enumerate(hits[:max(top_k, TOP_PASSAGES)], 1):
+                p = self.passages[hit.passage]
                 matched = [(t, s, e) for t, s, e in self.passage_terms[hit.passage] if t in hit.terms]
+                subject = self.title_terms[p.document]
                 candidates.append(Candidate(
-                    rank, hit.score, self.passages[hit.passage].entities,
-                    self.entity_terms[hit.passage],
+                    rank, hit.score, p.entities, self.entity_terms[hit.passage],
+                    asked | subject if asked & subject else asked,
                     [(s, e) for _, s, e in matched], sum(weights[t] for t in hit.terms) / total))
                 if rank <= top_k:
                     ranked.append(self._ranked(rank, hit, matched))
             result.passages = ranked
-            result.answer, result.no_answer_reason = extract(qtype, set(terms), candidates)
+            result.answer, result.no_answer_reason = extract(qtype, candidates)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
