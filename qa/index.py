@@ -9,7 +9,7 @@ passage into the top ``limit``, only add to passages that the rarer terms alread
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
@@ -17,6 +17,7 @@ from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 K1 = 1.5
 B = 0.75
 BOUND_MARGIN = 1e-9  # relative slack for summing in another order than the scores do
+DENSE_MAX = 1 << 15  # up to this many passages one score array per query beats MaxScore's rounds
 
 
 class BM25Lucene(BM25Okapi):
@@ -38,8 +39,9 @@ EXTRA = {"lucene": {"epsilon": 0.25}, "okapi": {"epsilon": 0.25}, "plus": {"delt
          "l": {"delta": 0.5}}
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One ranked passage: its id, BM25 score and the query terms it holds (in query order)."""
+
     passage: int
     score: float
     terms: tuple[str, ...]
@@ -115,10 +117,9 @@ class Index:
         if not query or limit <= 0:
             return []
         ids = [self._vocab[t] for t in query]
-        docs, scores = self._top(ids, limit)
-        present = [self._lookup(t, docs)[0].tolist() for t in ids]
-        return [Hit(d, s, tuple(q for q, has in zip(query, present, strict=True) if has[i]))
-                for i, (d, s) in enumerate(zip(docs.tolist(), scores.tolist(), strict=True))]
+        docs, scores, held = (self._top_dense if self.size <= DENSE_MAX else self._top)(ids, limit)
+        return [Hit(d, s, tuple(q for k, q in enumerate(query) if h >> k & 1))
+                for d, s, h in zip(docs, scores, held, strict=True)]
 
     def contribution(self, term: str, passage: int) -> tuple[float, int, float]:
         """(score, term frequency, idf) that ``term`` adds to ``passage``: explains a score."""
@@ -133,12 +134,13 @@ class Index:
     def _lookup(self, t: int, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Whether each of ``docs`` holds term ``t``, and where its posting is (where it does)."""
         lo, hi = self._start[t], self._start[t + 1]
-        pos = np.searchsorted(self._docs[lo:hi], docs)
+        pos = self._docs[lo:hi].searchsorted(docs)
         np.minimum(pos, hi - lo - 1, out=pos)
         pos += lo
         return self._docs[pos] == docs, pos
 
     def _score(self, ids: list[int], docs: np.ndarray) -> np.ndarray:
+        """Scores of ``docs``, each summed in query order."""
         score = np.zeros(len(docs))
         for t in ids:
             has, pos = self._lookup(t, docs)
@@ -148,26 +150,58 @@ class Index:
     def _postings(self, t: int) -> np.ndarray:
         return self._docs[self._start[t]:self._start[t + 1]]
 
-    def _top(self, ids: list[int], limit: int) -> tuple[np.ndarray, np.ndarray]:
+    def _top_dense(self, ids: list[int], limit: int) -> tuple[list[int], list[float], list[int]]:
+        """Every posting of the query summed into one score array: cheapest for small corpora."""
+        spans = [(self._start[t], self._start[t + 1]) for t in ids]
+        docs = np.concatenate([self._docs[lo:hi] for lo, hi in spans])
+        if self.variant == "plus":
+            score = np.zeros(self.size)
+            for t, (lo, hi) in zip(ids, spans, strict=True):
+                contribution = np.full(self.size, self._absent[t])
+                contribution[self._docs[lo:hi]] = self._weights[lo:hi]
+                score += contribution
+        else:
+            weights = np.concatenate([self._weights[lo:hi] for lo, hi in spans])
+            score = np.bincount(docs, weights, minlength=self.size)
+        candidates = np.flatnonzero(np.bincount(docs, minlength=self.size))
+        top = candidates[_best(candidates, score[candidates], limit)]
+        terms = np.repeat(np.arange(len(ids)), [hi - lo for lo, hi in spans])
+        mine = np.zeros(self.size, dtype=bool)
+        mine[top] = True
+        mine = mine[docs]
+        held = dict.fromkeys(top.tolist(), 0)
+        for d, k in zip(docs[mine].tolist(), terms[mine].tolist(), strict=True):
+            held[d] |= 1 << k
+        return list(held), score[top].tolist(), list(held.values())
+
+    def _top(self, ids: list[int], limit: int) -> tuple[list[int], list[float], list[int]]:
         """MaxScore: take candidates from the highest-weight terms on until no other can win."""
         order = sorted(ids, key=lambda t: -self._best[t])
         candidates = self._postings(order[0])
-        for j in range(1, len(order)):
-            if len(candidates) > limit:
+        for j in range(1, len(order) + 1):
+            if j == len(order) or len(candidates) > limit:
                 scores = self._score(ids, candidates)
+                if j == len(order) or len(scores) <= limit:
+                    break
                 kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
                 bound = (sum(self._absent[t] for t in order[:j])
                          + sum(self._best[t] for t in order[j:]))
                 if bound + abs(bound) * BOUND_MARGIN < kth:
-                    return _ranked(candidates, scores, limit)
+                    break
             candidates = np.union1d(candidates, self._postings(order[j]))
-        return _ranked(candidates, self._score(ids, candidates), limit)
+        rows = _best(candidates, scores, limit)
+        top = candidates[rows]
+        held = [0] * len(top)
+        for k, t in enumerate(ids):
+            for i in np.flatnonzero(self._lookup(t, top)[0]).tolist():
+                held[i] |= 1 << k
+        return top.tolist(), scores[rows].tolist(), held
 
 
-def _ranked(docs: np.ndarray, scores: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
-    """The best ``limit`` by score, then by passage id."""
+def _best(docs: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the best ``limit`` by score, then by passage id."""
+    rows = np.arange(len(scores))
     if len(scores) > limit:
-        keep = scores >= np.partition(scores, len(scores) - limit)[len(scores) - limit]
-        docs, scores = docs[keep], scores[keep]
-    order = np.lexsort((docs, -scores))[:limit]
-    return docs[order], scores[order]
+        kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        rows = np.flatnonzero(scores >= kth)
+    return rows[np.lexsort((docs[rows], -scores[rows]))[:limit]]

@@ -7,7 +7,16 @@ import random
 import numpy as np
 import pytest
 
+import qa.index
 from qa.index import K1, VARIANTS, B, Index
+
+
+@pytest.fixture(params=["dense", "maxscore"], autouse=True)
+def strategy(request, monkeypatch):
+    """Every test runs with both query strategies: one score array, and MaxScore's rounds."""
+    if request.param == "maxscore":
+        monkeypatch.setattr(qa.index, "DENSE_MAX", 0)
+    return request.param
 
 
 def zipf_corpus(seed: int, size: int, vocabulary: int = 60) -> list[list[str]]:
@@ -71,6 +80,14 @@ def test_hit_terms_are_the_query_terms_the_passage_holds_in_query_order():
     documents = [["a", "b", "c"], ["c", "a"], ["d"]]
     hits = Index(documents).search(["c", "x", "a", "c"], 5)
     assert {h.passage: h.terms for h in hits} == {0: ("c", "a"), 1: ("c", "a")}
+
+
+def test_hit_terms_of_a_query_longer_than_64_terms():
+    documents = [[f"t{i}" for i in range(0, 70, 2)], [f"t{i}" for i in range(70)], ["t69"]]
+    query = [f"t{i}" for i in range(70)]
+    hits = Index(documents).search(query, 3)
+    assert {h.passage: h.terms for h in hits} == {
+        0: tuple(f"t{i}" for i in range(0, 70, 2)), 1: tuple(query), 2: ("t69",)}
 
 
 def test_ties_go_to_the_earlier_passage_every_time():
