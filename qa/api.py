@@ -18,7 +18,9 @@ MAX_TOP_K = 50
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 EXAMPLE_BODY = '{"question": "When did Eitingon die?", "top_k": 3}'
-_INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
+MAX_OFFSET = 10**9
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_MAX_DIGITS = 18
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -63,7 +65,7 @@ def ask_get():
 def passages():
     """Every passage of the corpus (or of one document) in reading order, a page at a time."""
     args = query_args(("document", "offset", "limit"))
-    offset = int_arg(args, "offset", 0, 0, 10**9)
+    offset = int_arg(args, "offset", 0, 0, MAX_OFFSET)
     limit = int_arg(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     catalog = current_app.extensions["qa.catalog"]
     document = args.get("document")
@@ -199,7 +201,12 @@ def valid_question(value: Any, name: str) -> str:
 
 
 def valid_int(value: Any, name: str, low: int, high: int) -> int:
-    """A JSON integer in [low, high]; booleans and floats such as 3.0 are refused."""
+    """A JSON integer in [low, high]: booleans, strings and fractions are refused.
+
+    3.0 counts as 3, as in JSON Schema (and so in the OpenAPI document): JSON has one number type.
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if type(value) is not int:
         raise InvalidRequest(f"{name} must be an integer from {low} to {high}, not a "
                              f"{json_type(value)}.", fields=[name])
@@ -216,6 +223,9 @@ def int_arg(args: dict[str, str], name: str, default: int, low: int, high: int) 
         return default
     if not _INTEGER.fullmatch(raw):
         raise InvalidRequest(f"{name}={_shorten(raw)!r} is not an integer: give an integer from "
+                             f"{low} to {high}.", fields=[name])
+    if len(raw.lstrip("+-")) > _MAX_DIGITS:
+        raise InvalidRequest(f"{name}={_shorten(raw)!r} is out of range: give an integer from "
                              f"{low} to {high}.", fields=[name])
     return valid_int(int(raw), name, low, high)
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from . import __version__
-from .api import DEFAULT_LIMIT, DEFAULT_TOP_K, MAX_BODY, MAX_LIMIT, MAX_QUESTION, MAX_TOP_K
+from .api import (
+    DEFAULT_LIMIT,
+    DEFAULT_TOP_K,
+    MAX_BODY,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_QUESTION,
+    MAX_TOP_K,
+)
 
 PROBLEM = "application/problem+json"
 
@@ -157,7 +165,7 @@ def document() -> dict[str, Any]:
                 "operationId": "listPassages", "summary": "Browse the corpus passage by passage",
                 "parameters": [
                     _param("document", TEXT, "Only this document's passages (see /api/documents)."),
-                    _param("offset", _integer(0, default=0), "How many passages to skip."),
+                    _param("offset", _integer(0, MAX_OFFSET, 0), "How many passages to skip."),
                     _param("limit", _integer(1, MAX_LIMIT, DEFAULT_LIMIT),
                            "How many passages to return."),
                 ],

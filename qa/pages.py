@@ -11,6 +11,8 @@ from typing import Any
 
 import spacy
 from flask import Blueprint, Response, current_app, render_template, request
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 from spacy.displacy.render import DEFAULT_LABEL_COLORS
 
 from .api import MAX_QUESTION, valid_question
@@ -35,6 +37,7 @@ class Site:
 
     labels: dict[str, dict[str, str]]
     css: str
+    data: Markup  # what app.js needs (labels, titles, top_k), as HTML-safe JSON
     examples: list[str]
     titles: dict[str, str]
     facts: dict[str, Any]
@@ -47,8 +50,9 @@ def _site(state) -> None:
 
 def build_site(engine) -> Site:
     labels = entity_labels(engine)
-    return Site(labels, label_css(labels), examples(engine),
-                {d.name: d.title for d in engine.documents},
+    titles = {d.name: d.title for d in engine.documents}
+    data = htmlsafe_json_dumps({"labels": labels, "titles": titles, "top_k": PAGE_TOP_K})
+    return Site(labels, label_css(labels), data, examples(engine), titles,
                 {"passages": len(engine.passages), "documents": len(engine.documents),
                  "model": engine.model})
 
@@ -138,7 +142,7 @@ def render_page(question: str = "", result: dict | None = None, error: str | Non
     return render_template(
         "index.html", question=question, view=view, error=error, examples=site.examples,
         facts=site.facts, titles=site.titles, top_k=PAGE_TOP_K, max_question=MAX_QUESTION,
-        data={"labels": site.labels, "titles": site.titles, "top_k": PAGE_TOP_K},
+        data=site.data,
         status=error or (view["summary"] if view else ""))
 
 
