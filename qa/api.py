@@ -97,8 +97,9 @@ def health():
 
 @bp.get("/openapi.json")
 def openapi():
-    """The OpenAPI 3.1 description of this API."""
-    return current_app.extensions["qa.openapi"]
+    """The OpenAPI 3.1 description of this API (serialised once, at start-up)."""
+    return current_app.response_class(current_app.extensions["qa.openapi.json"],
+                                      mimetype="application/json")
 
 
 def passage_dict(p) -> dict[str, Any]:

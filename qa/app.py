@@ -61,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.config.update(config or {})
     app.extensions["qa"] = engine or Engine.from_corpus(app.config["QA_CORPUS"])
     app.extensions["qa.openapi"] = openapi.document()
+    app.extensions["qa.openapi.json"] = app.json.dumps(app.extensions["qa.openapi"])
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_error_handler(Exception, handle_error)

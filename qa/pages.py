@@ -119,9 +119,9 @@ def index():
     if not q.strip():
         return render_page()
     try:
-        question = valid_question(q, "q")
+        question = valid_question(q, "question")
     except InvalidRequest as exc:
-        return render_page(q, error=exc.detail), 400
+        return render_page(q, error=sentence(exc.detail)), 400
     result = current_app.extensions["qa"].ask(question, PAGE_TOP_K).to_dict()
     return render_page(question, result=result)
 
@@ -157,8 +157,13 @@ def present(result: dict, site: Site) -> dict[str, Any]:
                          "segments": segments(p["text"], p["entities"], p["matches"], span)})
     used = dict.fromkeys(e["label"] for p in result["passages"] for e in p["entities"])
     legend = [(label, site.labels.get(label, {}).get("description", "")) for label in used]
-    return {"answer": answer, "reason": result["no_answer_reason"], "passages": passages,
+    return {"answer": answer, "reason": sentence(result["no_answer_reason"]), "passages": passages,
             "legend": legend, "summary": summary(result)}
+
+
+def sentence(text: str | None) -> str:
+    """The engine's lower-case reason as a sentence of its own; app.js does the same."""
+    return text[:1].upper() + text[1:] if text else ""
 
 
 def summary(result: dict) -> str:

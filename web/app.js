@@ -70,7 +70,7 @@
 
   function renderAnswer(result) {
     const a = result.answer;
-    const section = el("section", { class: "answer", "aria-labelledby": "answer-title" },
+    const section = el("section", { class: a ? "answer" : "answer is-empty", "aria-labelledby": "answer-title" },
       el("h2", { id: "answer-title" }, "Answer"));
     if (a) {
       section.append(
@@ -79,7 +79,8 @@
         el("p", { class: "answer-meta" },
           `from passage ${a.passage_rank} · confidence ${a.confidence.toFixed(2)}`));
     } else {
-      section.append(el("p", { class: "no-answer" }, `No short answer: ${result.no_answer_reason}`));
+      section.append(el("p", { class: "no-answer" }, el("strong", {}, "No short answer."), " ",
+        sentence(result.no_answer_reason)));
     }
     return section;
   }
@@ -109,6 +110,11 @@
       el("details", { class: "score" }, el("summary", {}, `score ${p.score.toFixed(2)}`), explanation));
   }
 
+  // Mirrors sentence() in qa/pages.py.
+  function sentence(text) {
+    return text ? text[0].toUpperCase() + text.slice(1) : "";
+  }
+
   // Mirrors summary() in qa/pages.py.
   function summary(result) {
     const n = result.passages.length;
@@ -120,7 +126,8 @@
 
   function render(result) {
     if (!result.passages.length) {
-      results.replaceChildren(el("p", { class: "empty" }, `No passage matches: ${result.no_answer_reason}`));
+      results.replaceChildren(el("p", { class: "empty" }, el("strong", {}, "No passage matches."), " ",
+        sentence(result.no_answer_reason)));
     } else {
       results.replaceChildren(renderAnswer(result), renderLegend(result.passages),
         el("section", { class: "passages-section", "aria-labelledby": "passages-title" },
@@ -167,7 +174,7 @@
       });
       const body = await response.json().catch(() => null);
       if (!response.ok || !body) {
-        renderError((body && body.detail) || `The server answered ${response.status}: try again.`);
+        renderError(sentence(body && body.detail) || `The server answered ${response.status}: try again.`);
       } else {
         render(body);
       }
