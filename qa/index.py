@@ -9,6 +9,7 @@ passage into the top ``limit``, only add to passages that the rarer terms alread
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from typing import NamedTuple
 
 import numpy as np
@@ -126,9 +127,10 @@ class Index:
         t = self._vocab.get(term)
         if t is None:
             return 0.0, 0, 0.0
-        has, pos = self._lookup(t, np.array([passage], dtype=np.int32))
-        if has[0]:
-            return float(self._weights[pos[0]]), int(self._tf[pos[0]]), self.bm25.idf[term]
+        lo, hi = self._start[t], self._start[t + 1]
+        pos = bisect_left(self._docs, passage, lo, hi)
+        if pos < hi and self._docs[pos] == passage:
+            return float(self._weights[pos]), int(self._tf[pos]), self.bm25.idf[term]
         return self._absent[t], 0, self.bm25.idf[term]
 
     def _lookup(self, t: int, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
