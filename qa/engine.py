@@ -14,8 +14,7 @@ from .answer import TOP_PASSAGES, Answer, Candidate, classify, extract, fits
 from .corpus import Document, parse_sources, read_sources
 from .errors import CorpusError
 from .index import DEFAULT_VARIANT, Index
-from .nlp import DEFAULT_NORMALISATION, Analyzer, Normalisation, load_pipeline, pipeline_id, \
-    pipeline_name
+from .nlp import DEFAULT_NORMALISATION, Analyzer, Normalisation, load_pipeline, pipeline_id, pipeline_name
 from .passages import Entity, Passage, make_entities_consistent, mark_subject_references, parse
 
 log = logging.getLogger(__name__)
@@ -23,6 +22,7 @@ log = logging.getLogger(__name__)
 DEFAULT_CORPUS = "corpus"
 MAX_TOP_K = 50
 RERANK_DEPTH = 20
+KEPT_QUESTION_TOKENS = 20_000  # new words spaCy may keep from questions: <= ~8 MiB a worker
 ANSWER_TYPE_BONUS = 0.5  # measured: +1 pt Hit@1 on the Eitingon questions, +9 pts on the Curie ones
 
 
@@ -90,6 +90,7 @@ class Engine:
         self.nlp = nlp
         self.analyzer = Analyzer(frozenset(nlp.Defaults.stop_words), normalisation)
         self._question_nlp = nlp if normalisation.lemma else nlp.tokenizer
+        self._kept_tokens_left = KEPT_QUESTION_TOKENS
         titles = {d.name: self._terms(d.title) for d in documents}
         self.title_terms = {name: frozenset(t for t, _, _ in terms) for name, terms in titles.items()}
         self.passage_terms = [self._passage_terms(p, titles[p.document]) for p in passages]
@@ -125,10 +126,22 @@ class Engine:
         return cls(documents, passages, nlp, pipeline_id(nlp), normalisation, variant)
 
     def _terms(self, text: str) -> list[tuple[str, int, int]]:
-        with self.nlp.memory_zone():
+        """Terms of a question or title; spaCy keeps what it learns from the first questions only.
+
+        Kept words and tokenizer cache entries make repeated words several times cheaper; past a
+        budget of tokens each question's additions are freed again (memory zone), so memory stays
+        bounded whatever clients send.
+        """
+        if self._kept_tokens_left > 0:
             doc = self._question_nlp(text)
-            return self.analyzer.terms(text, [(t.idx, t.idx + len(t.text), t.lemma_, t.is_punct)
-                                              for t in doc if not t.is_space])
+            self._kept_tokens_left -= len(doc)
+            return self._analyse(text, doc)
+        with self.nlp.memory_zone():
+            return self._analyse(text, self._question_nlp(text))
+
+    def _analyse(self, text: str, doc) -> list[tuple[str, int, int]]:
+        return self.analyzer.terms(text, [(t.idx, t.idx + len(t.text), t.lemma_, t.is_punct)
+                                          for t in doc if not t.is_space])
 
     def _passage_terms(self, p: Passage, subject: list[tuple[str, int, int]]):
         terms = self.analyzer.terms(p.text, p.tokens)
