@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass
 
 PLACE = ("GPE", "LOC", "FAC")
 NUMBER = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
-AUXILIARIES = frozenset("is are was were do does did has have had can could will would should may "
-                        "might must shall".split())
+AUXILIARIES = frozenset(["is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can",
+                         "could", "will", "would", "should", "may", "might", "must", "shall"])
 
 PERSON_NOUNS = ("person|people|man|men|woman|women|artist|painter|writer|poet|scientist|doctor|"
                 "relatives?|brother|sister|wife|husband|son|daughter|father|mother|friend|colleague|"

@@ -1,4 +1,4 @@
-"""Fingerprinted on-disk cache of parsed passages: JSON (never pickle), atomic writes, rejected when unsure."""
+"""On-disk cache of parsed passages: JSON (never pickle), atomic writes, rebuilt when unsure."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ class Document:
 
 
 def clean(text: str) -> str:
-    """Remove wiki markup residue (interlanguage links, [[links]], a space before a comma) and nothing else."""
+    """Remove wiki residue (interlanguage links, [[links]], a space before a comma) and nothing else."""
     text = _INTERLANGUAGE.sub("", text)
     text = _WIKILINK.sub(r"\1", text)
     text = _SPACE_BEFORE_COMMA.sub("", text)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
@@ -63,7 +63,7 @@ DEFAULT_NORMALISATION = Normalisation()
 
 
 class Analyzer:
-    """Turns token texts (with lemmas and flags) into BM25 terms; the same rules for passages and questions."""
+    """Turns tokens (text, lemma, flags) into BM25 terms: the same rules for passages and questions."""
 
     def __init__(self, stop_words: frozenset[str], normalisation: Normalisation = DEFAULT_NORMALISATION):
         self.stop_words = stop_words
