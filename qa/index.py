@@ -8,6 +8,7 @@ passage into the top ``limit``, only add to passages that the rarer terms alread
 
 from __future__ import annotations
 
+import heapq
 import math
 from bisect import bisect_left
 from typing import NamedTuple
@@ -19,6 +20,7 @@ K1 = 1.5
 B = 0.75
 BOUND_MARGIN = 1e-9  # relative slack for summing in another order than the scores do
 DENSE_MAX = 1 << 15  # up to this many passages one score array per query beats MaxScore's rounds
+SMALL_QUERY = 256  # up to this many postings a plain Python loop beats numpy's per-call overhead
 
 
 class BM25Lucene(BM25Okapi):
@@ -118,9 +120,17 @@ class Index:
         if not query or limit <= 0:
             return []
         ids = [self._vocab[t] for t in query]
-        docs, scores, held = (self._top_dense if self.size <= DENSE_MAX else self._top)(ids, limit)
-        return [Hit(d, s, tuple(q for k, q in enumerate(query) if h >> k & 1))
-                for d, s, h in zip(docs, scores, held, strict=True)]
+        if (self.variant != "plus"  # Plus adds weight for absent terms: numpy handles that
+                and sum(self._start[t + 1] - self._start[t] for t in ids) <= SMALL_QUERY):
+            top = self._top_small
+        else:
+            top = self._top_dense if self.size <= DENSE_MAX else self._top
+        docs, scores, held = top(ids, limit)
+        names: dict[int, tuple[str, ...]] = {}
+        for h in held:
+            if h not in names:
+                names[h] = tuple(q for k, q in enumerate(query) if h >> k & 1)
+        return [Hit(d, s, names[h]) for d, s, h in zip(docs, scores, held, strict=True)]
 
     def contribution(self, term: str, passage: int) -> tuple[float, int, float]:
         """(score, term frequency, idf) that ``term`` adds to ``passage``: explains a score."""
@@ -151,6 +161,20 @@ class Index:
 
     def _postings(self, t: int) -> np.ndarray:
         return self._docs[self._start[t]:self._start[t + 1]]
+
+    def _top_small(self, ids: list[int], limit: int) -> tuple[list[int], list[float], list[int]]:
+        """Few postings: sum them in plain Python, each passage's weights in query order."""
+        score: dict[int, float] = {}
+        held: dict[int, int] = {}
+        for k, t in enumerate(ids):
+            lo, hi = self._start[t], self._start[t + 1]
+            bit = 1 << k
+            for d, w in zip(self._docs[lo:hi].tolist(), self._weights[lo:hi].tolist(),
+                            strict=True):
+                score[d] = score.get(d, 0.0) + w
+                held[d] = held.get(d, 0) | bit
+        best = heapq.nsmallest(limit, score.items(), key=_by_score_then_id)
+        return [d for d, _ in best], [s for _, s in best], [held[d] for d, _ in best]
 
     def _top_dense(self, ids: list[int], limit: int) -> tuple[list[int], list[float], list[int]]:
         """Every posting of the query summed into one score array: cheapest for small corpora."""
@@ -198,6 +222,10 @@ class Index:
             for i in np.flatnonzero(self._lookup(t, top)[0]).tolist():
                 held[i] |= 1 << k
         return top.tolist(), scores[rows].tolist(), held
+
+
+def _by_score_then_id(item: tuple[int, float]) -> tuple[float, int]:
+    return -item[1], item[0]
 
 
 def _best(docs: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:

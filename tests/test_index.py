@@ -11,9 +11,10 @@ import qa.index
 from qa.index import K1, VARIANTS, B, Index
 
 
-@pytest.fixture(params=["dense", "maxscore"], autouse=True)
+@pytest.fixture(params=["small", "dense", "maxscore"], autouse=True)
 def strategy(request, monkeypatch):
-    """Every test runs with both query strategies: one score array, and MaxScore's rounds."""
+    """Every test runs with each query strategy: plain Python, one score array, MaxScore rounds."""
+    monkeypatch.setattr(qa.index, "SMALL_QUERY", 10**9 if request.param == "small" else -1)
     if request.param == "maxscore":
         monkeypatch.setattr(qa.index, "DENSE_MAX", 0)
     return request.param
