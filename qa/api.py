@@ -20,6 +20,8 @@ MAX_LIMIT = 1000
 EXAMPLE_BODY = '{"question": "When did Eitingon die?", "top_k": 3}'
 MAX_OFFSET = 10**9
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+CONTROL_CHARACTERS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"  # C0 but tab, LF, CR; DEL; C1
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 _MAX_DIGITS = 18
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -182,10 +184,14 @@ def query_args(allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict
 
 
 def valid_question(value: Any, name: str) -> str:
-    """A question: a string of 1..MAX_QUESTION characters once trimmed, in valid Unicode."""
+    """A question: a string of 1..MAX_QUESTION characters once trimmed, in valid Unicode, no controls."""
     if not isinstance(value, str):
         raise InvalidRequest(f"{name} must be a string, not a {json_type(value)}: e.g. "
                              f"{EXAMPLE_BODY}.", fields=[name])
+    if control := _CONTROL.search(value):
+        raise InvalidRequest(f"{name} contains the control character U+{ord(control.group()):04X} "
+                             f"at offset {control.start()}: remove it (tabs and line breaks are "
+                             "allowed).", fields=[name])
     question = value.strip()
     if not question:
         raise InvalidRequest(f"{name} is empty: type a question, e.g. \"When did Eitingon die?\".",

@@ -87,7 +87,7 @@ def handle_error(exc: Exception):
         detail = (PAGE_NOT_FOUND if status == 404 and not in_api else HTTP_DETAILS.get(status)
                   or _method_detail(exc) or exc.description or "")
         body = problem(status, detail)
-        headers = {k: v for k, v in exc.get_headers() if k.lower() == "allow"}
+        headers = {"Allow": allowed} if (allowed := _allowed(exc)) else {}
     else:
         log.exception("unexpected error answering %s %s", request.method, request.path)
         body = problem(500, HTTP_DETAILS[500])
@@ -114,6 +114,11 @@ def api_problem(body: dict[str, Any]) -> Response:
 def _method_detail(exc: HTTPException) -> str | None:
     if exc.code != 405:
         return None
-    allowed = [v for k, v in exc.get_headers() if k.lower() == "allow"]
-    methods = allowed[0] if allowed else "another method"
-    return f"{request.method} is not allowed here: use {methods} (see /api/openapi.json)."
+    return (f"{request.method} is not allowed here: use {_allowed(exc) or 'another method'} "
+            "(see /api/openapi.json).")
+
+
+def _allowed(exc: HTTPException) -> str:
+    """The Allow header's methods in a fixed order (werkzeug's come from a set: any order)."""
+    methods = {m.strip() for k, v in exc.get_headers() if k.lower() == "allow" for m in v.split(",")}
+    return ", ".join(sorted(m for m in methods if m))

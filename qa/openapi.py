@@ -6,6 +6,7 @@ from typing import Any
 
 from . import __version__
 from .api import (
+    CONTROL_CHARACTERS,
     DEFAULT_LIMIT,
     DEFAULT_TOP_K,
     MAX_BODY,
@@ -64,8 +65,10 @@ def _param(name: str, schema: dict[str, Any], description: str, required: bool =
 TEXT = {"type": "string"}
 OFFSET = _integer(0, description="Character offset into the passage's text.")
 NULLABLE_ID = {"type": ["integer", "null"], "minimum": 0}
-QUESTION = {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION, "pattern": r"\S",
-            "description": f"The question; 1 to {MAX_QUESTION} characters once trimmed."}
+QUESTION = {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION,
+            "pattern": f"^[^{CONTROL_CHARACTERS}]*[^\\s{CONTROL_CHARACTERS}][^{CONTROL_CHARACTERS}]*$",
+            "description": f"The question; 1 to {MAX_QUESTION} characters once trimmed, not blank, "
+                           "no control characters but tab and line breaks."}
 TOP_K = _integer(1, MAX_TOP_K, DEFAULT_TOP_K, "How many ranked passages to return.")
 
 SCHEMAS: dict[str, Any] = {
