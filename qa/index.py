@@ -8,7 +8,6 @@ passage into the top ``limit``, only add to passages that the rarer terms alread
 
 from __future__ import annotations
 
-import heapq
 import math
 from bisect import bisect_left
 from typing import NamedTuple
@@ -173,7 +172,7 @@ class Index:
                             strict=True):
                 score[d] = score.get(d, 0.0) + w
                 held[d] = held.get(d, 0) | bit
-        best = heapq.nsmallest(limit, score.items(), key=_by_score_then_id)
+        best = sorted(score.items(), key=_by_score_then_id)[:limit]
         return [d for d, _ in best], [s for _, s in best], [held[d] for d, _ in best]
 
     def _top_dense(self, ids: list[int], limit: int) -> tuple[list[int], list[float], list[int]]:
