@@ -51,7 +51,7 @@ def ask_post():
     _only(body, "field", ("question", "top_k"), required=("question",))
     question = valid_question(body["question"], "question")
     top_k = valid_int(body.get("top_k", DEFAULT_TOP_K), "top_k", 1, MAX_TOP_K)
-    return _engine().ask(question, top_k).to_dict()
+    return ask(question, top_k)
 
 
 @bp.get("/ask")
@@ -60,7 +60,13 @@ def ask_get():
     args = query_args(("q", "top_k"), required=("q",))
     question = valid_question(args["q"], "q")
     top_k = int_arg(args, "top_k", DEFAULT_TOP_K, 1, MAX_TOP_K)
-    return _engine().ask(question, top_k).to_dict()
+    return ask(question, top_k)
+
+
+def ask(question: str, top_k: int) -> dict[str, Any]:
+    """The engine's answer as plain data, once this worker's gate admits the question (else 503)."""
+    with current_app.extensions["qa.gate"].admit():
+        return _engine().ask(question, top_k).to_dict()
 
 
 @bp.get("/passages")

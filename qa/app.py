@@ -11,7 +11,7 @@ from flask import Flask, Response, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
-from . import api, openapi, pages
+from . import api, gate, openapi, pages
 from .engine import Engine, corpus_path
 from .errors import QAError, problem
 
@@ -57,9 +57,13 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
                 template_folder=str(WEB))
     app.json = JSONProvider(app)
     # one byte over the limit is read, so that a body of unknown length can be told to be too large
-    app.config.from_mapping(QA_CORPUS=corpus_path(), MAX_CONTENT_LENGTH=api.MAX_BODY + 1)
+    app.config.from_mapping(QA_CORPUS=corpus_path(), MAX_CONTENT_LENGTH=api.MAX_BODY + 1,
+                            QA_MAX_ASKING=gate.DEFAULT_LIMIT, QA_BUSY_WAIT=gate.DEFAULT_WAIT,
+                            QA_RETRY_AFTER=gate.DEFAULT_RETRY_AFTER)
     app.config.update(config or {})
     app.extensions["qa"] = engine or Engine.from_corpus(app.config["QA_CORPUS"])
+    app.extensions["qa.gate"] = gate.Gate(app.config["QA_MAX_ASKING"], app.config["QA_BUSY_WAIT"],
+                                          app.config["QA_RETRY_AFTER"])
     app.extensions["qa.openapi"] = openapi.document()
     app.extensions["qa.openapi.json"] = app.json.dumps(app.extensions["qa.openapi"])
     app.register_blueprint(api.bp)
@@ -82,6 +86,7 @@ def handle_error(exc: Exception):
     in_api = request.path == "/api" or request.path.startswith("/api/")
     if isinstance(exc, QAError):
         body = exc.to_problem()
+        headers = exc.headers()
     elif isinstance(exc, HTTPException):
         status = exc.code or 500
         detail = (PAGE_NOT_FOUND if status == 404 and not in_api else HTTP_DETAILS.get(status)

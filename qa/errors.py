@@ -23,6 +23,10 @@ class QAError(Exception):
     def to_problem(self) -> dict[str, Any]:
         return problem(self.status, self.detail, slug=self.slug, **self.extra)
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the response carries besides the problem body."""
+        return {}
+
 
 class StartupError(QAError):
     """The service cannot start: bad corpus, missing pipeline, unusable configuration."""
@@ -69,6 +73,20 @@ class UnsupportedMediaType(QAError):
 
     status = 415
     slug = "unsupported-media-type"
+
+
+class ServiceBusy(QAError):
+    """Every engine slot of this worker stayed taken for the whole wait: the caller should retry."""
+
+    status = 503
+    slug = "busy"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class InvalidQuestionsFile(QAError):

@@ -129,6 +129,9 @@ SCHEMAS: dict[str, Any] = {
 }
 
 BAD_REQUEST = _problem("The request is invalid; detail says what to fix.")
+BUSY = {**_problem("The service is busy (overloaded): retry after the Retry-After seconds."),
+        "headers": {"Retry-After": {"description": "Seconds to wait before retrying.",
+                                    "required": True, "schema": _integer(1)}}}
 ASK_RESPONSE = _json(_ref("AskResponse"), "The answer (or why there is none) and the passages.")
 
 
@@ -151,7 +154,7 @@ def document() -> dict[str, Any]:
                     "operationId": "askGet", "summary": "Ask a question (query string)",
                     "parameters": [_param("q", QUESTION, "The question.", required=True),
                                    _param("top_k", TOP_K, "How many passages to return.")],
-                    "responses": {"200": ASK_RESPONSE, "400": BAD_REQUEST},
+                    "responses": {"200": ASK_RESPONSE, "400": BAD_REQUEST, "503": BUSY},
                 },
                 "post": {
                     "operationId": "askPost", "summary": "Ask a question (JSON body)",
@@ -161,6 +164,7 @@ def document() -> dict[str, Any]:
                         "200": ASK_RESPONSE, "400": BAD_REQUEST,
                         "413": _problem(f"The body is over {MAX_BODY} bytes."),
                         "415": _problem("The body is not sent as application/json."),
+                        "503": BUSY,
                     },
                 },
             },

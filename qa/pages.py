@@ -15,7 +15,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from spacy.displacy.render import DEFAULT_LABEL_COLORS
 
-from .api import MAX_QUESTION, valid_question
+from .api import MAX_QUESTION, ask, valid_question
 from .errors import InvalidRequest
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def index():
         question = valid_question(q, "question")
     except InvalidRequest as exc:
         return render_page(q, error=sentence(exc.detail)), 400
-    result = current_app.extensions["qa"].ask(question, PAGE_TOP_K).to_dict()
+    result = ask(question, PAGE_TOP_K)
     return render_page(question, result=result)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from typing import Any
@@ -12,6 +13,14 @@ from .errors import StartupError
 
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms'
 MAX_REQUEST_LINE = 8190  # gunicorn's largest finite limit: room for a 1000-character GET question
+# Overload: each worker accepts at most WORKER_CONNECTIONS connections and the kernel queues at most
+# BACKLOG more; in a worker THREADS requests run at once, and those that cannot reach the engine
+# within its gate's wait get 503 + Retry-After (qa/gate.py): queues and waits are bounded.
+THREADS = 8
+WORKER_CONNECTIONS = 128
+BACKLOG = 256
+MAX_REQUESTS = 20_000  # a worker is replaced (forked again from the preloaded master) after this many
+MAX_REQUESTS_JITTER = 2_000  # ... give or take, so that workers are not replaced all at once
 
 
 class Server(BaseApplication):
@@ -38,13 +47,26 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
     from .engine import Engine, corpus_path
 
     check_address(host, port)
+    settings = options(host, port, workers)
     engine = Engine.from_corpus(corpus, progress=sys.stderr.isatty())
     app = create_app({"QA_CORPUS": corpus or corpus_path()}, engine=engine)
-    Server(app, options(host, port, workers)).run()
+    Server(app, settings).run()
+
+
+def max_requests() -> int:
+    """$QA_MAX_REQUESTS (0: never replace a worker), else MAX_REQUESTS."""
+    raw = os.environ.get("QA_MAX_REQUESTS", "").strip()
+    if not raw:
+        return MAX_REQUESTS
+    if not (raw.isascii() and raw.isdigit()):
+        raise StartupError(f"QA_MAX_REQUESTS={raw!r} is not a whole number: give the requests a "
+                           "worker serves before it is replaced, or 0 for never.")
+    return int(raw)
 
 
 def options(host: str, port: int, workers: int) -> dict[str, Any]:
     url = f"http://{_netloc(host, port)}/"
+    limit = max_requests()
 
     def when_ready(server) -> None:
         server.log.info("article-qa is ready: open %s in a browser (API: %sapi/openapi.json)",
@@ -53,6 +75,12 @@ def options(host: str, port: int, workers: int) -> dict[str, Any]:
     return {
         "bind": _netloc(host, port),
         "workers": workers,
+        "worker_class": "gthread",
+        "threads": THREADS,
+        "worker_connections": WORKER_CONNECTIONS,
+        "backlog": BACKLOG,
+        "max_requests": limit,
+        "max_requests_jitter": MAX_REQUESTS_JITTER if limit else 0,
         "preload_app": True,
         "accesslog": "-",
         "errorlog": "-",

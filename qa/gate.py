@@ -1,0 +1,42 @@
+"""Admission to the engine: a few questions answered at once per process, the rest wait briefly or get 503.
+
+The engine is not thread-safe (spaCy's memory zones, the tokenizer cache) and answering is CPU work
+under the GIL, so one question at a time per worker loses nothing; a bounded wait means an overloaded
+worker answers "busy, retry" instead of letting requests queue without bound.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+
+from .errors import ServiceBusy
+
+DEFAULT_LIMIT = 1
+DEFAULT_WAIT = 0.5  # seconds; a question takes about 1 ms on the sample corpus
+DEFAULT_RETRY_AFTER = 1  # seconds, sent as Retry-After
+
+
+class Gate:
+    """At most ``limit`` holders at once; a caller waits up to ``wait`` seconds, then ServiceBusy."""
+
+    def __init__(self, limit: int = DEFAULT_LIMIT, wait: float = DEFAULT_WAIT,
+                 retry_after: int = DEFAULT_RETRY_AFTER):
+        if limit < 0 or wait < 0 or retry_after < 1:
+            raise ValueError("limit and wait must be >= 0 and retry_after >= 1")
+        self.limit = limit
+        self.wait = wait
+        self.retry_after = retry_after
+        self._slots = threading.BoundedSemaphore(limit) if limit else threading.Semaphore(0)
+
+    @contextlib.contextmanager
+    def admit(self) -> Iterator[None]:
+        """Hold one slot for the duration of the block, or raise ServiceBusy (503) after the wait."""
+        if not self._slots.acquire(timeout=self.wait):
+            raise ServiceBusy(f"the service is busy answering other questions: try again in "
+                              f"{self.retry_after} s.", retry_after=self.retry_after)
+        try:
+            yield
+        finally:
+            self._slots.release()
