@@ -93,9 +93,11 @@ class Engine:
         self._kept_tokens_left = KEPT_QUESTION_TOKENS
         titles = {d.name: self._terms(d.title) for d in documents}
         self.title_terms = {name: frozenset(t for t, _, _ in terms) for name, terms in titles.items()}
-        self.passage_terms = [self._passage_terms(p, titles[p.document]) for p in passages]
-        self.entity_terms = [[frozenset(t for t, _, _ in self._terms(e.text)) for e in p.entities]
-                             for p in passages]
+        own_terms = [self.analyzer.terms(p.text, p.tokens) for p in passages]
+        self.passage_terms = [self._with_subject(p, terms, titles[p.document])
+                              for p, terms in zip(passages, own_terms, strict=True)]
+        self.entity_terms = [[_within(terms, e.start, e.end) for e in p.entities]
+                             for p, terms in zip(passages, own_terms, strict=True)]
         self.index = Index([[t for t, _, _ in terms] for terms in self.passage_terms], variant)
 
     @classmethod
@@ -143,12 +145,13 @@ class Engine:
         return self.analyzer.terms(text, [(t.idx, t.idx + len(t.text), t.lemma_, t.is_punct)
                                           for t in doc if not t.is_space])
 
-    def _passage_terms(self, p: Passage, subject: list[tuple[str, int, int]]):
-        terms = self.analyzer.terms(p.text, p.tokens)
+    def _with_subject(self, p: Passage, terms, subject: list[tuple[str, int, int]]):
+        """A passage's terms, plus the subject's name where a pronoun refers to the subject."""
         if p.subject_ref:
             present = {t for t, _, _ in terms}
             s, e = p.subject_ref
-            terms += [(t, s, e) for t in dict.fromkeys(t for t, _, _ in subject) if t not in present]
+            terms = terms + [(t, s, e) for t in dict.fromkeys(t for t, _, _ in subject)
+                             if t not in present]
         return terms
 
     def question_terms(self, question: str) -> list[str]:
@@ -237,6 +240,11 @@ class Engine:
         return RankedPassage(rank, hit.score, p.text, p.document, p.section, p.sentence_index,
                              p.entities, [{"term": t, "start": s, "end": e} for t, s, e in matched],
                              explanation)
+
+
+def _within(terms: list[tuple[str, int, int]], start: int, end: int) -> frozenset[str]:
+    """The terms of the tokens overlapping [start, end): an entity's words, normalised like the question's."""
+    return frozenset(t for t, s, e in terms if s < end and start < e)
 
 
 def build_passages(nlp, documents: list[Document], progress: bool = False) -> list[Passage]:
