@@ -9,6 +9,7 @@ passage into the top ``limit``, only add to passages that the rarer terms alread
 from __future__ import annotations
 
 import math
+from array import array
 from bisect import bisect_left
 from typing import NamedTuple
 
@@ -19,6 +20,7 @@ K1 = 1.2  # Lucene's default
 B = 0.5  # sentences vary little in length: less length normalisation ranks better (qa eval --compare)
 BOUND_MARGIN = 1e-9  # relative slack for summing in another order than the scores do
 DENSE_MAX = 1 << 15  # up to this many passages one score array per query beats MaxScore's rounds
+BUILD_CHUNK = 1 << 18  # postings weighed at once: small temporaries, little heap left behind
 SMALL_QUERY = 256  # up to this many postings a plain Python loop beats numpy's per-call overhead
 
 
@@ -86,25 +88,34 @@ class Index:
         vocab: dict[str, int] = {}
         lengths = np.fromiter(map(len, documents), dtype=np.int64, count=n)
         total = int(lengths.sum())
-        term_of = np.fromiter((vocab.setdefault(t, len(vocab)) for d in documents for t in d),
-                              dtype=np.int64, count=total)
-        keys, tf = np.unique(term_of * n + np.repeat(np.arange(n, dtype=np.int64), lengths),
-                             return_counts=True)
+        keys = np.fromiter((vocab.setdefault(t, len(vocab)) for d in documents for t in d),
+                           dtype=np.int64, count=total)
+        keys *= n
+        keys += np.repeat(np.arange(n, dtype=np.int64), lengths)
+        keys, tf = np.unique(keys, return_counts=True)
         term, doc = np.divmod(keys, max(n, 1))
+        del keys
         df = np.bincount(term, minlength=len(vocab))
         self._vocab = vocab
-        self._start = np.concatenate(([0], np.cumsum(df))).tolist()
+        self._start = array("q", [0])
+        self._start.extend(np.cumsum(df).tolist())
         self._docs = doc.astype(np.int32)
-        self._tf = tf.astype(np.int32)
+        del doc
         self.bm25 = idf_model(variant, dict(zip(vocab, df.tolist(), strict=True)), n,
                               total / n if n else 0.0)
         idf = np.array([self.bm25.idf[t] for t in vocab], dtype=np.float64)
+        self._weights = np.empty(len(tf))
         with np.errstate(all="ignore"):
-            self._weights = weights(variant, self.bm25, self._tf, idf[term], lengths[doc])
-        self._absent = (idf * (self.bm25.delta + 0.0) if variant == "plus"
-                        else np.zeros(len(vocab))).tolist()
-        self._best = (np.maximum(np.maximum.reduceat(self._weights, self._start[:-1]), self._absent)
-                      .tolist() if vocab else [])
+            for lo in range(0, len(tf), BUILD_CHUNK):
+                part = slice(lo, lo + BUILD_CHUNK)
+                self._weights[part] = weights(variant, self.bm25, tf[part], idf[term[part]],
+                                              lengths[self._docs[part]])
+        del term
+        self._tf = tf.astype(np.min_scalar_type(int(tf.max()) if len(tf) else 0))
+        absent = idf * (self.bm25.delta + 0.0) if variant == "plus" else np.zeros(len(vocab))
+        self._absent = array("d", absent.tolist())
+        self._best = array("d", np.maximum(np.maximum.reduceat(self._weights, self._start[:-1]),
+                                           absent).tolist() if vocab else [])
 
     def __contains__(self, term: str) -> bool:
         return term in self._vocab
