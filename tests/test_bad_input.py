@@ -62,15 +62,18 @@ def case(kind: str, name: str, method: str, path: str, status: int, fragment: st
     return pytest.param(method, path, request, status, fragment, asks, id=f"{kind}:{name}")
 
 
-def body(name: str, raw: str | bytes | None, status: int, fragment: str, content_type=JSON):
+def body(name: str, raw: str | bytes | None, status: int, fragment: str, content_type=JSON,
+         kind: str = "body"):
     request = {} if raw is None else {"data": raw}
     if content_type:
         request["content_type"] = content_type
-    return case("body", name, "POST", "/api/ask", status, fragment, status == 200, **request)
+    return case(kind, name, "POST", "/api/ask", status, fragment, status == 200, **request)
 
 
-def field(name: str, value: dict, status: int, fragment: str):
-    return body(name, json.dumps(value), status, fragment)
+def field(name: str, value: dict | str, status: int, fragment: str):
+    """A field-level case: a JSON object (or raw JSON text, for what json.dumps cannot write)."""
+    return body(name, value if isinstance(value, str) else json.dumps(value), status, fragment,
+                kind="field")
 
 
 def query(name: str, params: dict | str, status: int, fragment: str, path: str = "/api/ask"):
@@ -130,7 +133,7 @@ CATALOGUE = [
     field("question-boolean", {"question": True}, 400, "not a boolean"),
     field("question-object", {"question": {"text": ASK}}, 400, "not a object"),
     field("question-array", {"question": [ASK]}, 400, "not a array"),
-    body("question-overflowing-number", '{"question": 1e999}', 400, "not a number"),
+    field("question-overflowing-number", '{"question": 1e999}', 400, "not a number"),
     field("question-empty", {"question": ""}, 400, "question is empty"),
     field("question-blank", {"question": " \t\n "}, 400, "question is empty"),
     field("question-unicode-spaces", {"question": "\u00a0\u2003\u3000"}, 400, "question is empty"),
@@ -145,10 +148,11 @@ CATALOGUE = [
     field("question-delete", {"question": "Who\x7f?"}, 400, "U+007F"),
     field("question-c1", {"question": "Who\x85?"}, 400, "U+0085"),
     field("question-tab-newline", {"question": "When did\tEitingon\r\ndie?"}, 200, "1981"),
-    body("question-lone-high-surrogate", '{"question": "\\ud800 who?"}', 400, "unpaired surrogate"),
-    body("question-lone-low-surrogate", '{"question": "who \\udfff"}', 400, "unpaired surrogate"),
-    body("question-reversed-surrogates", '{"question": "\\udc00\\ud800"}', 400, "unpaired surrogate"),
-    body("question-paired-surrogates", '{"question": "Who killed Trotsky \\ud83e\\ude93?"}', 200, "Mercader"),
+    field("question-lone-high-surrogate", '{"question": "\\ud800 who?"}', 400, "unpaired surrogate"),
+    field("question-lone-low-surrogate", '{"question": "who \\udfff"}', 400, "unpaired surrogate"),
+    field("question-reversed-surrogates", '{"question": "\\udc00\\ud800"}', 400, "unpaired surrogate"),
+    field("question-paired-surrogates", '{"question": "Who killed Trotsky \\ud83e\\ude93?"}', 200,
+          "Mercader"),
     field("question-bidi-override", {"question": "\u202eWho killed Trotsky?\u202c"}, 200, "Trotsky"),
     field("question-zero-width", {"question": "\u200b\u200d"}, 200, "no searchable words"),
     field("question-emoji", {"question": "Who killed Trotsky? \U0001fa93"}, 200, "Mercader"),
@@ -165,7 +169,7 @@ CATALOGUE = [
     field("top_k-huge", {"question": ASK, "top_k": 10**30}, 400, "out of range: give an integer"),
     field("top_k-null", {"question": ASK, "top_k": None}, 400, "not a null"),
     field("top_k-array", {"question": ASK, "top_k": [3]}, 400, "not a array"),
-    body("top_k-overflowing", '{"question": "Who?", "top_k": 1e400}', 400, "not a number"),
+    field("top_k-overflowing", '{"question": "Who?", "top_k": 1e400}', 400, "not a number"),
     # --- the query string ---------------------------------------------------------------------
     query("q-missing", {}, 400, "the query parameter 'q' is required"),
     query("q-no-value", "q", 400, "q is empty"),
