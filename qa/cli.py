@@ -193,8 +193,8 @@ def eval_command(question_paths: tuple[str, ...], corpus: str | None, top_k: int
 
             if compare:
                 rows = compare_configurations(
-                    lambda normalisation, variant: engine_ask(Engine.from_corpus(
-                        source, normalisation=normalisation, variant=variant)),
+                    lambda normalisation, variant, **bm25: engine_ask(Engine.from_corpus(
+                        source, normalisation=normalisation, variant=variant, **bm25)),
                     questions, top_k, progress)
             else:
                 report = evaluate(http_ask(url) if url else engine_ask(engine), questions, top_k,

@@ -13,7 +13,7 @@ from . import cache
 from .answer import TOP_PASSAGES, Answer, Candidate, classify, extract, fits
 from .corpus import Document, parse_sources, read_sources
 from .errors import CorpusError
-from .index import DEFAULT_VARIANT, Index
+from .index import DEFAULT_VARIANT, K1, B, Index
 from .nlp import (
     DEFAULT_NORMALISATION,
     Analyzer,
@@ -92,7 +92,7 @@ class Engine:
 
     def __init__(self, documents: list[Document], passages: list[Passage], nlp, model: str,
                  normalisation: Normalisation = DEFAULT_NORMALISATION,
-                 variant: str = DEFAULT_VARIANT):
+                 variant: str = DEFAULT_VARIANT, k1: float = K1, b: float = B):
         self.documents = documents
         self.passages = passages
         self.model = model
@@ -107,13 +107,13 @@ class Engine:
                               for p, terms in zip(passages, own_terms, strict=True)]
         self.entity_terms = [[_within(terms, e.start, e.end) for e in p.entities]
                              for p, terms in zip(passages, own_terms, strict=True)]
-        self.index = Index([[t for t, _, _ in terms] for terms in self.passage_terms], variant)
+        self.index = Index([[t for t, _, _ in terms] for terms in self.passage_terms], variant, k1, b)
 
     @classmethod
     def from_corpus(cls, path: str | Path | None = None, *, pipeline: str | None = None,
                     use_cache: bool = True, progress: bool = False,
                     normalisation: Normalisation = DEFAULT_NORMALISATION,
-                    variant: str = DEFAULT_VARIANT) -> Engine:
+                    variant: str = DEFAULT_VARIANT, k1: float = K1, b: float = B) -> Engine:
         """Read, parse (or load from the cache) and index a corpus; raises StartupError subclasses."""
         sources = read_sources(path or corpus_path())
         documents = parse_sources(sources)
@@ -134,7 +134,7 @@ class Engine:
                         cache.save(file, key, passages)
         if not passages:
             raise CorpusError("the corpus has no sentences to search: add article text.")
-        return cls(documents, passages, nlp, pipeline_id(nlp), normalisation, variant)
+        return cls(documents, passages, nlp, pipeline_id(nlp), normalisation, variant, k1, b)
 
     def _terms(self, text: str) -> list[tuple[str, int, int]]:
         """Terms of a question or title; spaCy keeps what it learns from the first questions only.

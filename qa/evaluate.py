@@ -282,9 +282,10 @@ def http_ask(url: str, timeout: float = 30.0) -> AskFn:
     return ask
 
 
-def configurations() -> list[tuple[str, object, str]]:
-    """(name, Normalisation, BM25 variant) for ``qa eval --compare``: the naive baseline, the
-    default, each normalisation step added to the baseline and taken out of the default."""
+def configurations() -> list[tuple]:
+    """(name, Normalisation, BM25 variant[, BM25 k1/b]) for ``qa eval --compare``: the naive
+    baseline, the default, each normalisation step added to the baseline and taken out of the
+    default, and the BM25 parameters."""
     from .index import DEFAULT_VARIANT
     from .nlp import DEFAULT_NORMALISATION as D
     from .nlp import Normalisation
@@ -308,15 +309,20 @@ def configurations() -> list[tuple[str, object, str]]:
         ("default, Okapi idf", D, "okapi"),
         ("default, BM25+", D, "plus"),
         ("default, BM25L", D, "l"),
+        ("default, rank-bm25's k1=1.5 b=0.75", D, DEFAULT_VARIANT, {"k1": 1.5, "b": 0.75}),
+        ("default, b=0.75", D, DEFAULT_VARIANT, {"b": 0.75}),
+        ("default, b=0.3", D, DEFAULT_VARIANT, {"b": 0.3}),
+        ("default, k1=2.0", D, DEFAULT_VARIANT, {"k1": 2.0}),
     ]
 
 
-def compare(make_ask: Callable[[object, str], AskFn], questions: list[Question],
+def compare(make_ask: Callable[..., AskFn], questions: list[Question],
             top_k: int = 5, progress: Progress = iter) -> list[dict]:
     """Every configuration on the same questions: one row (name, settings, summary) each."""
     rows = []
-    for name, normalisation, variant in configurations():
-        report = evaluate(make_ask(normalisation, variant), questions, top_k, progress)
+    for name, normalisation, variant, *params in configurations():
+        bm25 = params[0] if params else {}
+        report = evaluate(make_ask(normalisation, variant, **bm25), questions, top_k, progress)
         rows.append({"name": name, "normalisation": asdict(normalisation), "variant": variant,
-                     "summary": report.summary})
+                     "bm25": bm25, "summary": report.summary})
     return rows

@@ -51,10 +51,11 @@ class Hit(NamedTuple):
     terms: tuple[str, ...]
 
 
-def idf_model(variant: str, document_frequencies: dict[str, int], size: int, avgdl: float):
+def idf_model(variant: str, document_frequencies: dict[str, int], size: int, avgdl: float,
+              k1: float = K1, b: float = B):
     """A rank-bm25 model with its idf (by its own ``_calc_idf``) but no per-passage dicts."""
     model = VARIANTS[variant].__new__(VARIANTS[variant])
-    model.k1, model.b, model.corpus_size, model.avgdl = K1, B, size, avgdl
+    model.k1, model.b, model.corpus_size, model.avgdl = k1, b, size, avgdl
     model.idf, model.doc_freqs, model.doc_len, model.tokenizer = {}, [], [], None
     for name, value in EXTRA[variant].items():
         setattr(model, name, value)
@@ -79,7 +80,8 @@ def weights(variant: str, model, tf: np.ndarray, idf: np.ndarray,
 class Index:
     """Postings (passage ids, term frequencies, BM25 weights) per term, built once per corpus."""
 
-    def __init__(self, documents: list[list[str]], variant: str = DEFAULT_VARIANT):
+    def __init__(self, documents: list[list[str]], variant: str = DEFAULT_VARIANT, k1: float = K1,
+                 b: float = B):
         if variant not in VARIANTS:
             raise ValueError(f"unknown BM25 variant {variant!r}; "
                              f"choose one of {', '.join(VARIANTS)}")
@@ -102,7 +104,7 @@ class Index:
         self._docs = doc.astype(np.int32)
         del doc
         self.bm25 = idf_model(variant, dict(zip(vocab, df.tolist(), strict=True)), n,
-                              total / n if n else 0.0)
+                              total / n if n else 0.0, k1, b)
         idf = np.array([self.bm25.idf[t] for t in vocab], dtype=np.float64)
         self._weights = np.empty(len(tf))
         with np.errstate(all="ignore"):
