@@ -121,6 +121,8 @@ def tokens_of(span, offset: int = 0) -> list[Token]:
 def plain(text: str) -> str:
     """Compatibility forms folded (ＴＲＯＴＳＫＹ -> TROTSKY) and invisible format characters (soft hyphen,
     zero-width space, bidi marks) dropped, so they never hide a word."""
+    if text.isascii():  # NFKC keeps ASCII as it is and no ASCII character is a format (Cf) one
+        return text
     return "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
 
 
