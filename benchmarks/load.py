@@ -273,17 +273,19 @@ def run_clients(server: Server, questions: list[str], clients: int, seconds: flo
     """
     phase = Phase()
     counter = itertools.count()
+    sent = [0] * clients  # one slot per client: read by the sampler without a lock
     lock = threading.Lock()
     started = time.monotonic()
     deadline = started + seconds
 
-    def work() -> None:
+    def work(slot: int) -> None:
         client = Client(server.port)
         latencies, errors = [], []
         for _ in range(MAX_REQUESTS_PER_CLIENT):
             if time.monotonic() >= deadline:
                 break
             i = next(counter)
+            sent[slot] += 1
             question = questions[i % len(questions)]
             t0 = time.perf_counter()
             error = client.ask(question)
@@ -297,15 +299,16 @@ def run_clients(server: Server, questions: list[str], clients: int, seconds: flo
             phase.errors.extend(errors)
 
     def sample() -> None:
-        while time.monotonic() < deadline:
-            phase.memory.append({"t": round(time.monotonic() - started, 2),
+        while True:
+            phase.memory.append({"t": round(time.monotonic() - started, 2), "asked": sum(sent),
                                  "workers": server.memory()})
+            if time.monotonic() >= deadline:
+                break
             if during:
                 during(phase, started)
             time.sleep(min(sample_every, max(0.0, deadline - time.monotonic())))
-        phase.memory.append({"t": round(time.monotonic() - started, 2), "workers": server.memory()})
 
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(clients)]
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(clients)]
     sampler = threading.Thread(target=sample, daemon=True)
     for t in [*threads, sampler]:
         t.start()
@@ -316,11 +319,16 @@ def run_clients(server: Server, questions: list[str], clients: int, seconds: flo
     return phase
 
 
-def memory_report(phase: Phase) -> dict:
-    """Per-worker RSS/USS at the first sample, halfway and at the end; growth over the second half."""
+def memory_report(phase: Phase, points: int = 11) -> dict:
+    """Per-worker RSS/USS at the first sample, halfway and at the end, growth over the second half,
+    and the workers' RSS at ``points`` evenly spaced samples beside the questions asked by then."""
     samples = [s for s in phase.memory if s["workers"]]
     if not samples:
         return {}
+    picks = sorted({round(i * (len(samples) - 1) / (points - 1)) for i in range(points)})
+    series = [{"t": samples[i]["t"], "asked": samples[i]["asked"],
+               "rss_mib": {str(pid): m["rss_mib"] for pid, m in samples[i]["workers"].items()}}
+              for i in picks]
     first, middle, last = samples[0], samples[len(samples) // 2], samples[-1]
     out = {}
     for pid in first["workers"]:
@@ -332,7 +340,7 @@ def memory_report(phase: Phase) -> dict:
                          "uss_mib": [a["uss_mib"], m["uss_mib"], z["uss_mib"]],
                          "rss_growth_mib": round(z["rss_mib"] - a["rss_mib"], 2),
                          "rss_growth_second_half_mib": round(z["rss_mib"] - m["rss_mib"], 2)}
-    return {"at_seconds": [first["t"], middle["t"], last["t"]], "workers": out}
+    return {"at_seconds": [first["t"], middle["t"], last["t"]], "workers": out, "series": series}
 
 
 def killer(server: Server, at: float):
