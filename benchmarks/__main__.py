@@ -45,7 +45,8 @@ def table(rows: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true",
-                        help="a fast smoke run: smaller corpora, fewer rounds; writes no results")
+                        help="a fast smoke run: smaller corpora, fewer rounds; writes no results and "
+                             "judges no bar")
     parser.add_argument("--only", nargs="+", choices=MODULES, default=list(MODULES),
                         help="run only these measurements")
     args = parser.parse_args(argv)
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             from .scale import plot
 
             plot(results["scale"], RESULTS / "scale.png")
-    return 0 if all(r["met"] for r in rows) else 1
+    return 0 if args.quick or all(r["met"] for r in rows) else 1
 
 
 if __name__ == "__main__":
