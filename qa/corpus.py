@@ -6,6 +6,7 @@ No spaCy here: this is plain text structure, so it is fast, testable and reusabl
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,6 +101,9 @@ def parse_document(text: str, name: str, path: str = "") -> Document:
 def corpus_files(path: str | Path) -> list[Path]:
     """The files a corpus path stands for: the file itself, or the folder's *.txt files in name order."""
     p = Path(path)
+    if not p.exists() and p.is_symlink():
+        raise CorpusError(f"corpus path {str(p)!r} is a symbolic link to nothing (broken, or a loop): "
+                          "point it at a .txt file or a folder.")
     if not p.exists():
         raise CorpusError(f"corpus path {str(p)!r} does not exist: give a .txt file or a folder of them "
                           "(--corpus PATH or QA_CORPUS).")
@@ -112,13 +116,19 @@ def corpus_files(path: str | Path) -> list[Path]:
 
 
 def read_bytes(file: Path) -> bytes:
-    """The file's bytes, refused with a clear message when unreadable or too large."""
+    """The file's bytes, refused with a clear message when unreadable, not a file, or too large."""
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise CorpusError(f"{file} is not a regular file (a pipe, device or socket): "
+                              "give a .txt file or a folder of them.")
+        with file.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            size = max(info.st_size, len(data))
             raise CorpusError(f"{file} is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB "
                               "limit for one article: split it into several .txt files.")
-        return file.read_bytes()
+        return data
     except PermissionError as exc:
         raise CorpusError(f"cannot read {file}: permission denied; make it readable (chmod +r).") from exc
     except OSError as exc:

@@ -111,6 +111,7 @@ class Engine:
         self.entity_terms = [[_within(terms, e.start, e.end) for e in p.entities]
                              for p, terms in zip(passages, own_terms, strict=True)]
         self.index = Index([[t for t, _, _ in terms] for terms in self.passage_terms], variant, k1, b)
+        self.analyzer.freeze()
 
     @classmethod
     def from_corpus(cls, path: str | Path | None = None, *, pipeline: str | None = None,
@@ -184,7 +185,7 @@ class Engine:
             result.no_answer_reason = ("the question has no searchable words (only stop words or "
                                        "punctuation): ask with content words.")
         elif not known:
-            result.no_answer_reason = (f"none of the question's words ({', '.join(terms)}) occur in "
+            result.no_answer_reason = (f"none of the question's words ({_listing(terms)}) occur in "
                                        "the corpus: try other words.")
         else:
             found = self.index.search(known, max(top_k, RERANK_DEPTH))
@@ -254,6 +255,12 @@ class Engine:
         return RankedPassage(rank, hit.score, p.text, p.document, p.section, p.sentence_index,
                              p.entities, [{"term": t, "start": s, "end": e} for t, s, e in matched],
                              explanation)
+
+
+def _listing(terms: list[str], most: int = 8, width: int = 30) -> str:
+    """A short, readable list of terms for a message, however long the question was."""
+    shown = [t if len(t) <= width else t[: width - 1] + "…" for t in terms[:most]]
+    return ", ".join(shown) + (f" and {len(terms) - most} more" if len(terms) > most else "")
 
 
 def _within(terms: list[tuple[str, int, int]], start: int, end: int) -> frozenset[str]:

@@ -72,12 +72,18 @@ class Analyzer:
         self.normalisation = normalisation
         self._stemmer = Stemmer.Stemmer("english")
         self._stem_cache: dict[str, str] = {}
+        self._learning = True
+
+    def freeze(self) -> None:
+        """Stop caching stems: after indexing, a question's new words could never match anyway,
+        so caching them would only grow memory with every question."""
+        self._learning = False
 
     def _stem(self, word: str) -> str:
         stem = self._stem_cache.get(word)
         if stem is None:
             stem = self._stemmer.stemWord(word)
-            if len(self._stem_cache) < STEM_CACHE_SIZE:
+            if self._learning and len(self._stem_cache) < STEM_CACHE_SIZE:
                 self._stem_cache[word] = stem
         return stem
 

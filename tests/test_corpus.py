@@ -112,3 +112,24 @@ def test_tiny_corpus_trailing_empty_heading_yields_nothing():
 def test_a_file_that_fails_to_read_is_refused_not_raised():
     with pytest.raises(CorpusError, match="cannot read /proc/self/mem"):
         read_corpus("/proc/self/mem")
+
+
+def test_a_named_pipe_is_refused_instead_of_hanging(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(CorpusError, match="not a regular file"):
+        read_corpus(fifo)
+
+
+def test_a_device_is_refused_instead_of_read_without_end():
+    with pytest.raises(CorpusError, match="not a regular file"):
+        read_corpus("/dev/zero")
+
+
+def test_a_symlink_loop_is_named_as_such(tmp_path):
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    with pytest.raises(CorpusError, match="symbolic link to nothing"):
+        read_corpus(loop)

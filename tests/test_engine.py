@@ -119,3 +119,16 @@ def test_passages_with_the_asked_for_kind_of_entity_earn_a_bonus(engine):
 ])
 def test_counts_take_durations_not_calendar_dates(engine, question, answer):
     assert engine.ask(question, 3).answer.text == answer
+
+
+def test_no_match_reason_stays_short_for_long_questions(engine):
+    question = " ".join(f"zq{i}{'x' * 60}" for i in range(40))
+    result = engine.ask(question, 3)
+    assert result.passages == [] and "and 32 more" in result.no_answer_reason
+    assert len(result.no_answer_reason) < 400
+
+
+def test_words_from_questions_are_not_kept_once_the_index_is_built(engine):
+    before = len(engine.analyzer._stem_cache)
+    engine.ask("quixotic flibbertigibbets zymurgically", 3)
+    assert len(engine.analyzer._stem_cache) == before
