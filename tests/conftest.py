@@ -56,3 +56,20 @@ def app(engine):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    """A fresh, empty cache folder for one test."""
+    d = tmp_path / "cache"
+    monkeypatch.setenv("QA_CACHE_DIR", str(d))
+    return d
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """A writable copy of the tiny corpus, for tests that change or damage it."""
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "lighthouse.txt").write_bytes((TINY / "lighthouse.txt").read_bytes())
+    return d

@@ -12,23 +12,6 @@ import pytest
 from qa import cache
 from qa.engine import Engine
 
-from .conftest import TINY
-
-
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    d = tmp_path / "cache"
-    monkeypatch.setenv("QA_CACHE_DIR", str(d))
-    return d
-
-
-@pytest.fixture
-def corpus(tmp_path):
-    d = tmp_path / "corpus"
-    d.mkdir()
-    (d / "tiny.txt").write_bytes((TINY / "lighthouse.txt").read_bytes())
-    return d
-
 
 def _only_cache_file(d: Path) -> Path:
     [f] = d.glob("passages-*.json")
@@ -49,7 +32,7 @@ def test_second_start_reads_the_cache_instead_of_parsing(cache_dir, corpus):
 
 def test_changed_corpus_gets_a_new_key(cache_dir, corpus):
     Engine.from_corpus(corpus)
-    (corpus / "tiny.txt").write_text("Other\n\nA different article about a fox.\n", encoding="utf-8")
+    (corpus / "lighthouse.txt").write_text("Other\n\nA different article about a fox.\n", encoding="utf-8")
     engine = Engine.from_corpus(corpus)
     assert [p.text for p in engine.passages] == ["A different article about a fox."]
     assert len(list(cache_dir.glob("passages-*.json"))) == 2

@@ -133,20 +133,6 @@ def test_startup_faults_in_a_real_terminal_are_one_line_on_stderr(tmp_path):
 
 # --- the cache: faults beyond tests/test_cache.py's damaged files --------------------------------
 
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    d = tmp_path / "cache"
-    monkeypatch.setenv("QA_CACHE_DIR", str(d))
-    return d
-
-
-@pytest.fixture
-def corpus(tmp_path):
-    d = tmp_path / "corpus"
-    d.mkdir()
-    (d / "lighthouse.txt").write_bytes(GOOD)
-    return d
-
 
 def cache_path(corpus: Path) -> tuple[Path, str]:
     from qa.corpus import read_sources
