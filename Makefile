@@ -20,6 +20,7 @@ serve: $(STAMP)
 	$(BIN)/qa serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
+	$(BIN)/ruff check qa tests benchmarks
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
