@@ -34,7 +34,8 @@ QUESTION_TYPES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"how\b"), "how", ()),
 ]
 _WH = re.compile(r"\b(who|whom|whose|when|where|why|what|which|how)\b")
-TOP_PASSAGES = 3
+TOP_PASSAGES = 3  # the short answer is looked for in this many of the best passages
+MAX_TOP_K = 50  # the most passages one question may ask for (API, CLI, page)
 MIN_CONFIDENCE = 0.15
 OVERLAP_PENALTY = 0.5
 DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"

@@ -9,12 +9,13 @@ from typing import Any
 
 from flask import Blueprint, Request, current_app, request
 
+from .answer import MAX_TOP_K
 from .errors import InvalidRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
+from .passages import by_document as passages_by_document
 
 MAX_BODY = 16 * 1024
 MAX_QUESTION = 1000
 DEFAULT_TOP_K = 3
-MAX_TOP_K = 50
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 EXAMPLE_BODY = '{"question": "When did Eitingon die?", "top_k": 3}'
@@ -31,9 +32,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def _catalog(state) -> None:
     """The documents listing and each document's passages, computed once per app."""
     engine = state.app.extensions["qa"]
-    by_document: dict[str, list] = {d.name: [] for d in engine.documents}
-    for p in engine.passages:
-        by_document.setdefault(p.document, []).append(p)
+    by_document = {d.name: [] for d in engine.documents} | passages_by_document(engine.passages)
     documents = [{"name": d.name, "title": d.title, "sections": d.sections,
                   "paragraphs": len(d.paragraphs), "passages": len(by_document[d.name])}
                  for d in engine.documents]

@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from .answer import MAX_TOP_K
 from .errors import QAError
 
 LABEL_COLOURS = {"PERSON": "magenta", "ORG": "cyan", "GPE": "green", "LOC": "green", "FAC": "green",
@@ -46,7 +47,7 @@ def cli(verbose: bool) -> None:
 
 @cli.command()
 @click.argument("question")
-@click.option("--top-k", type=click.IntRange(1, 50), default=3, show_default=True,
+@click.option("--top-k", type=click.IntRange(1, MAX_TOP_K), default=3, show_default=True,
               help="How many passages to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON object the API returns.")
 @corpus_option
@@ -141,7 +142,7 @@ def eval_limit_options(command):
               help="A question file (JSON lines); repeat for several. Default: <name>.questions"
                    ".jsonl beside each article, else questions.jsonl in the corpus folder.")
 @corpus_option
-@click.option("--top-k", type=click.IntRange(1, 50), default=5, show_default=True,
+@click.option("--top-k", type=click.IntRange(1, MAX_TOP_K), default=5, show_default=True,
               help="A passage counts as found within the first K (failures list); Hit@1/3/5 and "
                    "MRR@10 are always measured.")
 @click.option("--url", metavar="http://HOST:PORT", default=None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -30,7 +31,6 @@ from .passages import Entity, Passage, make_entities_consistent, mark_subject_re
 log = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = "corpus"
-MAX_TOP_K = 50
 RERANK_DEPTH = 20
 KEPT_QUESTION_TOKENS = 10_000  # new question tokens spaCy may keep (random words: ~10 MiB)
 _SPAN = re.compile(r"\S+|\s+")  # what spaCy's tokenizer caches: runs of (non-)white space
@@ -127,7 +127,7 @@ class Engine:
         file = cache.cache_file(cache.cache_dir(), key)
         passages = cache.load(file, key) if use_cache else None
         if passages is None:
-            with cache.build_lock(file) if use_cache else _nothing():
+            with cache.build_lock(file) if use_cache else contextlib.nullcontext():
                 passages = cache.load(file, key) if use_cache else None
                 if passages is None:
                     started = time.perf_counter()
@@ -274,11 +274,3 @@ def build_passages(nlp, documents: list[Document], progress: bool = False) -> li
     make_entities_consistent(passages)
     mark_subject_references(passages)
     return passages
-
-
-class _nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
