@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -16,7 +15,8 @@ from markupsafe import Markup
 from spacy.displacy.render import DEFAULT_LABEL_COLORS
 
 from .api import MAX_QUESTION, ask, valid_question
-from .errors import InvalidRequest
+from .errors import InvalidQuestionsFile, InvalidRequest
+from .questions import SUFFIX, load_questions
 
 log = logging.getLogger(__name__)
 
@@ -92,24 +92,17 @@ def examples(engine) -> list[str]:
 
 
 def _listed_questions(engine) -> list[str]:
-    questions = []
-    for d in engine.documents:
-        path = Path(d.path).with_suffix(".questions.jsonl") if d.path else None
-        if not path or not path.is_file():
-            continue
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            log.warning("no example questions from %s: %s", path, exc)
-            continue
-        for line in lines:
-            try:
-                question = json.loads(line).get("question")
-            except (ValueError, AttributeError):
-                continue
-            if isinstance(question, str) and 0 < len(question.strip()) <= EXAMPLE_MAX_CHARS:
-                questions.append(question.strip())
-    return questions
+    """The short questions of each document's question file, as ``qa eval`` reads them."""
+    paths = [f for d in engine.documents if d.path
+             and (f := Path(d.path).with_name(Path(d.path).stem + SUFFIX)).is_file()]
+    if not paths:
+        return []
+    try:
+        listed = load_questions(paths)
+    except InvalidQuestionsFile as exc:
+        log.warning("no example questions: %s", exc.detail)
+        return []
+    return [q.question for q in listed if 0 < len(q.question) <= EXAMPLE_MAX_CHARS]
 
 
 @bp.get("/")
