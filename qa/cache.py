@@ -15,10 +15,11 @@ from pathlib import Path
 import platformdirs
 
 from .passages import Entity, Passage, link_neighbours
+from .syntax import Syntax
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 2  # bump whenever parsing or post-processing changes what a cache holds
+INDEX_FORMAT = 3  # bump whenever parsing or post-processing changes what a cache holds
 
 
 def cache_dir() -> Path:
@@ -42,14 +43,16 @@ def cache_file(directory: Path, key: str) -> Path:
 def encode(passages: list[Passage]) -> list[list]:
     return [[p.document, p.section, p.sentence_index, p.text,
              [[e.label, e.start, e.end] for e in p.entities],
-             [list(t) for t in p.tokens], list(p.subject_ref) if p.subject_ref else None]
+             [list(t) for t in p.tokens], list(p.subject_ref) if p.subject_ref else None,
+             [list(a) for a in p.syntax.arcs] if p.syntax else [],
+             [list(ph) for ph in p.syntax.phrases] if p.syntax else []]
             for p in passages]
 
 
 def decode(rows: list) -> list[Passage]:
     """Passages from cached rows; raises ValueError on anything malformed or out of range."""
     passages = []
-    for i, (document, section, sentence_index, text, ents, tokens, ref) in enumerate(rows):
+    for i, (document, section, sentence_index, text, ents, tokens, ref, arcs, phrases) in enumerate(rows):
         if not (isinstance(document, str) and isinstance(section, str) and isinstance(text, str)
                 and isinstance(sentence_index, int)):
             raise ValueError(f"row {i}: wrong field types")
@@ -61,8 +64,14 @@ def decode(rows: list) -> list[Passage]:
             spans.append((ref[0], ref[1]))
         if any(not (0 <= s <= e <= n) for s, e in spans):
             raise ValueError(f"row {i}: offset outside the passage")
+        syntax = Syntax([(str(pos), str(dep), int(head)) for pos, dep, head in arcs],
+                        [(int(a), int(b)) for a, b in phrases])
+        m = len(toks)
+        if (len(syntax.arcs) != m or any(not 0 <= h < m for _, _, h in syntax.arcs)
+                or any(not 0 <= a <= b < m for a, b in syntax.phrases)):
+            raise ValueError(f"row {i}: parse does not fit the tokens")
         passages.append(Passage(i, document, section, sentence_index, text, entities, toks,
-                                tuple(ref) if ref else None))
+                                tuple(ref) if ref else None, syntax))
     link_neighbours(passages)
     return passages
 

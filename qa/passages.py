@@ -11,6 +11,7 @@ from spacy.language import Language
 
 from .corpus import Document
 from .nlp import POSSESSIVE, Token, tokens_of
+from .syntax import Syntax, of_sentence
 
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})
@@ -41,6 +42,7 @@ class Passage:
     entities: list[Entity]
     tokens: list[Token]
     subject_ref: tuple[int, int] | None = None
+    syntax: Syntax | None = None
     previous: int | None = None
     next: int | None = None
 
@@ -68,7 +70,7 @@ def parse(nlp: Language, documents: list[Document], progress: bool = False,
                 id=len(passages), document=doc.name, section=para.section,
                 sentence_index=counters[doc.name], text=text,
                 entities=[_entity(e.text, e.label_, e.start_char - offset) for e in sent.ents],
-                tokens=tokens_of(sent, offset)
+                tokens=tokens_of(sent, offset), syntax=of_sentence(sent)
             ))
             counters[doc.name] += 1
     link_neighbours(passages)
@@ -157,13 +159,22 @@ def subject_pronouns(passages: list[Passage]) -> frozenset[str]:
     return MALE if counts["m"] >= counts["f"] else FEMALE
 
 
-def mark_subject_references(passages: list[Passage]) -> None:
+def is_person(title: str, group: list[Passage]) -> bool:
+    """Whether a document is about a person: its title is (the end of) a PERSON entity in its text."""
+    last = title.split()[-1] if title.split() else ""
+    return any(e.label == PERSON and (e.text == title or e.text.split()[-1] == last)
+               for p in group for e in p.entities)
+
+
+def mark_subject_references(passages: list[Passage], titles: dict[str, str]) -> None:
     """Note where a sentence refers to the document's subject by pronoun ("He was active in Spain").
 
-    The index adds the subject's name at that spot, so the sentence is findable by it; the text is unchanged.
+    Only a document about a person has its he/she sentences marked ("Aldrin joined him" in an article
+    titled "Apollo 11" is not about Apollo 11). The index adds the subject's name at that spot, so the
+    sentence is findable by it; the text is unchanged.
     """
-    for group in by_document(passages).values():
-        pronouns = subject_pronouns(group)
+    for name, group in by_document(passages).items():
+        pronouns = subject_pronouns(group) if is_person(titles.get(name, ""), group) else frozenset()
         for p in group:
             p.subject_ref = next(((s, e) for s, e, _, _ in p.tokens
                                   if p.text[s:e].lower() in pronouns), None)

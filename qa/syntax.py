@@ -1,0 +1,50 @@
+"""What the reader needs of a sentence's parse, taken once at index time and cached: per token its
+part of speech, dependency label and head, and the phrases that can be short answers.
+
+Phrases are spaCy's noun chunks, coordinations of them ("Denmark, Iceland and Norway") and a chunk
+with its "of" complement ("the Duke of Normandy"); named entities are added by the reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Arc = tuple[str, str, int]  # (coarse part of speech, dependency label, head's token index)
+Phrase = tuple[int, int]  # token indexes [first, last] of the passage's non-space tokens
+MAX_PHRASE_TOKENS = 12
+
+
+@dataclass(frozen=True)
+class Syntax:
+    arcs: list[Arc]
+    phrases: list[Phrase]
+
+
+def of_sentence(sent) -> Syntax:
+    """The arcs and answer phrases of a spaCy sentence, indexed like ``nlp.tokens_of`` (spaces skipped)."""
+    position = {}
+    for t in sent:
+        if not t.is_space:
+            position[t.i] = len(position)
+    arcs = [(t.pos_, t.dep_, position.get(t.head.i, position[t.i])) for t in sent if not t.is_space]
+    chunks = {c.root.i: c for c in sent.noun_chunks}
+    phrases: set[Phrase] = set()
+
+    def add(first: int, last: int) -> None:
+        while first <= last and sent.doc[first].is_space:
+            first += 1
+        if first in position and last in position and 0 < last - first + 1 <= MAX_PHRASE_TOKENS:
+            phrases.add((position[first], position[last]))
+
+    for root, chunk in chunks.items():
+        add(chunk.start, chunk.end - 1)
+        token = sent.doc[root]
+        conj = [c for c in token.children if c.dep_ == "conj" and c.i in chunks]
+        if conj:
+            add(chunk.start, chunks[conj[-1].i].end - 1)
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                objects = [c for c in prep.children if c.dep_ == "pobj" and c.i in chunks]
+                if objects:
+                    add(chunk.start, chunks[objects[0].i].end - 1)
+    return Syntax(arcs, sorted(phrases))
