@@ -326,3 +326,30 @@ def compare(make_ask: Callable[..., AskFn], questions: list[Question],
         rows.append({"name": name, "normalisation": asdict(normalisation), "variant": variant,
                      "bm25": bm25, "summary": report.summary})
     return rows
+
+
+# ---- reliability of the answers given
+
+RELIABILITY_BUCKETS = 10
+RIGHT_F1 = 0.5  # an answer counts as right at token F1 >= 0.5 (a common SQuAD convention)
+
+
+def reliability(answers: Iterable[tuple[float, bool]]) -> dict:
+    """Answers given, bucketed by confidence (0-0.1 ... 0.9-1) with the share right in each; the
+    calibration gap (mean |confidence - share right|, weighted by answers) and the precision."""
+    buckets = [{"low": i / RELIABILITY_BUCKETS, "high": (i + 1) / RELIABILITY_BUCKETS, "answers": 0,
+                "confidence": 0.0, "right": 0} for i in range(RELIABILITY_BUCKETS)]
+    for confidence, right in answers:
+        b = buckets[min(int(confidence * RELIABILITY_BUCKETS), RELIABILITY_BUCKETS - 1)]
+        b["answers"] += 1
+        b["confidence"] += confidence
+        b["right"] += bool(right)
+    total = sum(b["answers"] for b in buckets)
+    for b in buckets:
+        n = b["answers"]
+        b["confidence"] = b["confidence"] / n if n else None
+        b["share_right"] = b["right"] / n if n else None
+    gap = sum(b["answers"] * abs(b["confidence"] - b["share_right"]) for b in buckets
+              if b["answers"]) / total if total else None
+    return {"buckets": buckets, "answers": total, "calibration_gap": gap,
+            "precision": sum(b["right"] for b in buckets) / total if total else None}

@@ -153,3 +153,106 @@ def write_compare(rows: list[dict], out: str | Path, meta: dict) -> list[Path]:
                         "answerable ones.\n\n" + compare_table(rows, markdown=True) + "\n",
                         encoding="utf-8")
     return files
+
+
+# ---- SQuAD 2.0 reports
+
+SQUAD_COLUMNS = [("total", "n"), ("exact", "EM"), ("f1", "F1"), ("HasAns_total", "HasAns n"),
+                 ("HasAns_exact", "HasAns EM"), ("HasAns_f1", "HasAns F1"), ("NoAns_total", "NoAns n"),
+                 ("NoAns_f1", "NoAns"), ("answer_nothing", "answer nothing"), ("hit1", "Hit@1"),
+                 ("hit3", "Hit@3"), ("mrr", "MRR@10"), ("answered", "answered"),
+                 ("precision", "precision"), ("calibration_gap", "calibration gap")]
+
+
+def _squad_cell(key: str, value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.1f}" if key in ("exact", "f1", "HasAns_exact", "HasAns_f1", "NoAns_f1",
+                                     "answer_nothing") else f"{value:.3f}"
+
+
+def squad_table(groups: dict[str, dict], first: str, markdown: bool = False) -> str:
+    """One row per group with SQuAD 2.0's official figures (percent) and the retrieval ones."""
+    headers = [first] + [label for _, label in SQUAD_COLUMNS]
+    rows = [[name] + [_squad_cell(k, s[k]) for k, _ in SQUAD_COLUMNS] for name, s in groups.items()]
+    return grid(headers, rows, markdown)
+
+
+def reliability_table(rel: dict, markdown: bool = False) -> str:
+    """Answers given per confidence bucket, with the share of them that is right (F1 >= 0.5)."""
+    rows = [[f"{b['low']:.1f}–{b['high']:.1f}", str(b["answers"]),
+             "–" if b["confidence"] is None else f"{b['confidence']:.3f}",
+             "–" if b["share_right"] is None else f"{b['share_right']:.3f}"] for b in rel["buckets"]]
+    return grid(["confidence", "answers", "mean confidence", "share right"], rows, markdown)
+
+
+def _squad_sections(report, markdown: bool) -> list[tuple[str, str]]:
+    rel = report.reliability
+    gap = "–" if rel["calibration_gap"] is None else f"{rel['calibration_gap']:.3f}"
+    precision = "–" if rel["precision"] is None else f"{rel['precision']:.3f}"
+    return [("Overall (EM and F1 in percent, as SQuAD 2.0's evaluation script reports them)",
+             squad_table({"all": report.summary}, "", markdown)),
+            ("Per question type", squad_table(report.by_type, "type", markdown)),
+            (f"Reliability of the {rel['answers']} answers given (calibration gap {gap}, "
+             f"precision {precision})", reliability_table(rel, markdown))]
+
+
+def squad_terminal(report) -> str:
+    parts = [f"{report.summary['total']} questions from {report.meta.get('squad', '?')} against "
+             f"{report.meta.get('target', '?')}."]
+    for title, table in _squad_sections(report, markdown=False):
+        parts += ["", title, table]
+    return "\n".join(parts)
+
+
+def squad_markdown(report) -> str:
+    parts = ["# SQuAD 2.0 evaluation", "", squad_terminal(report).split("\n", 1)[0], "",
+             "![figures](squad-report.png)"]
+    for title, table in _squad_sections(report, markdown=True):
+        parts += ["", f"## {title}", "", table]
+    return "\n".join(parts) + "\n"
+
+
+def squad_figure(report, path: Path) -> None:
+    """The PNG: F1 per question type (HasAns and NoAns) and the reliability diagram."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(12, 4.5), layout="constrained")
+    FigureCanvasAgg(fig)
+    types, diagram = fig.subplots(1, 2)
+    by_type = report.by_type
+    names = list(by_type)
+    for i, (key, label) in enumerate((("HasAns_f1", "HasAns F1"), ("NoAns_f1", "NoAns"))):
+        xs = [n + (i - 0.5) * 0.4 for n in range(len(names))]
+        types.bar(xs, [by_type[t][key] or 0 for t in names], 0.4, label=label)
+    types.set_xticks(range(len(names)), [f"{t}\n({by_type[t]['total']})" for t in names], fontsize=8)
+    types.set(title="Per question type (percent)", ylim=(0, 102))
+    types.legend(fontsize=8)
+    rel = report.reliability
+    filled = [b for b in rel["buckets"] if b["answers"]]
+    diagram.plot([0, 1], [0, 1], linestyle=":", color="grey", label="perfect calibration")
+    diagram.plot([b["confidence"] for b in filled], [b["share_right"] for b in filled], marker="o",
+                 label="answers given")
+    for b in filled:
+        diagram.annotate(str(b["answers"]), (b["confidence"], b["share_right"]), fontsize=7,
+                         xytext=(3, 3), textcoords="offset points")
+    gap = rel["calibration_gap"]
+    diagram.set(title=f"Reliability (gap {gap:.3f})" if gap is not None else "Reliability",
+                xlabel="confidence", ylabel="share right (F1 ≥ 0.5)", xlim=(0, 1), ylim=(0, 1))
+    diagram.legend(fontsize=8)
+    fig.savefig(path, dpi=100)
+
+
+def write_squad(report, out: str | Path) -> list[Path]:
+    """squad-report.json, squad-report.md and squad-report.png in ``out``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    files = [out / "squad-report.json", out / "squad-report.md", out / "squad-report.png"]
+    files[0].write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                        encoding="utf-8")
+    files[1].write_text(squad_markdown(report), encoding="utf-8")
+    squad_figure(report, files[2])
+    return files
