@@ -1,4 +1,4 @@
-"""Question type -> expected entity labels; pick the short answer span in the top passages, or abstain."""
+"""Question type -> expected entity labels and the noun it asks for; the short answer as plain data."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ _HEAD = r"(?:of [\w'’]+ )?(?:[\w'’-]+ ){0,2}?"
 QUESTION_TYPES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"how (many|much)\b"), "how_many", NUMBER + ("DATE",)),
     (re.compile(r"how (long|old)\b"), "how_long", ("DATE", "TIME", "CARDINAL")),
+    (re.compile(rf"(what|which) {_HEAD}(percent|percentage|proportion|share)s?\b"), "how_many",
+     ("PERCENT", "CARDINAL")),
     (re.compile(rf"(what|which) {_HEAD}(year|date|month|day|decade|century)s?\b"), "when",
      ("DATE", "TIME")),
     (re.compile(rf"(what|which) {_HEAD}(country|countries|city|cities|town|place|state|region|"
@@ -36,8 +38,7 @@ QUESTION_TYPES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
 _WH = re.compile(r"\b(who|whom|whose|when|where|why|what|which|how)\b")
 TOP_PASSAGES = 3  # the short answer is looked for in this many of the best passages
 MAX_TOP_K = 50  # the most passages one question may ask for (API, CLI, page)
-MIN_CONFIDENCE = 0.15
-OVERLAP_PENALTY = 0.5
+_ASKED_NOUN = re.compile(r"\b(?:what|which)\s+(?:kind of |type of |sort of )?([a-z][\w-]*)")
 DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                       r"several|many|few)\b.*\b(year|month|week|day|decade|hour|minute)s?\b", re.I)
 
@@ -76,51 +77,12 @@ def classify(question: str) -> QuestionType:
     return QuestionType("other", ())
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """What the extractor needs to know of one ranked passage."""
-
-    rank: int
-    score: float
-    entities: list  # of passages.Entity
-    entity_terms: list[frozenset[str]]
-    known_terms: set[str]  # the question's terms, plus the subject's name when the question names it
-    match_offsets: list[tuple[int, int]]
-    coverage: float
-
-
-def extract(qtype: QuestionType, candidates: list[Candidate]) -> tuple[Answer | None, str | None]:
-    """The best entity of an expected label near the matched words of a top passage, or a reason why none.
-
-    Entities whose words are all in the question ("Trotsky" in "Who killed Trotsky?") are skipped.
-    """
-    if not qtype.labels:
-        return None, f"{qtype.kind.replace('_', '/')} questions have no short answer: read the passages."
-    if not candidates:
-        return None, "no passage matches the question."
-    top_score = candidates[0].score or 1.0
-    best: tuple[float, Answer] | None = None
-    for cand in candidates[:TOP_PASSAGES]:
-        question_terms = cand.known_terms
-        for e, words in zip(cand.entities, cand.entity_terms, strict=True):
-            if not fits(qtype, e) or (words and words <= question_terms):
-                continue
-            preference = 1.0 - 0.1 * qtype.labels.index(e.label)
-            if words & question_terms:
-                preference *= OVERLAP_PENALTY
-            distance = min((_gap(e.start, e.end, s, t) for s, t in cand.match_offsets), default=200)
-            proximity = 1.0 / (1.0 + distance / 40)
-            confidence = cand.coverage * (cand.score / top_score) * preference * (0.5 + 0.5 * proximity)
-            if best is None or confidence > best[0]:
-                best = (confidence, Answer(e.text, e.label, cand.rank, e.start, e.end,
-                                           round(min(confidence, 1.0), 3)))
-    if best is None:
-        wanted = " or ".join(qtype.labels)
-        return None, f"no {wanted} in the top passages that is not already in the question."
-    if best[0] < MIN_CONFIDENCE:
-        return None, (f"the best candidate ({best[1].text!r}, confidence {best[0]:.2f}) is below "
-                      f"{MIN_CONFIDENCE}: the passages match the question only weakly.")
-    return best[1], None
+def asked_noun(question: str) -> str | None:
+    """The noun a what/which question names as its answer's kind ("What river ..." -> "river")."""
+    m = _ASKED_NOUN.search(question.lower())
+    if not m or m.group(1) in AUXILIARIES or m.group(1) in ("of", "the", "a", "an", "to", "is"):
+        return None
+    return m.group(1)
 
 
 def fits(qtype: QuestionType, entity) -> bool:

@@ -21,6 +21,7 @@ MAX_LIMIT = 1000
 EXAMPLE_BODY = '{"question": "When did Eitingon die?", "top_k": 3}'
 MAX_OFFSET = 10**9
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 CONTROL_CHARACTERS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"  # C0 but tab, LF, CR; DEL; C1
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 _MAX_DIGITS = 18
@@ -45,27 +46,60 @@ def _engine():
 
 @bp.post("/ask")
 def ask_post():
-    """Answer {"question": ..., "top_k": ...}."""
+    """Answer {"question": ..., "top_k": ..., "documents": [...], "min_confidence": ...}."""
     body = json_object(request)
-    _only(body, "field", ("question", "top_k"), required=("question",))
+    _only(body, "field", ("question", "top_k", "documents", "min_confidence"), required=("question",))
     question = valid_question(body["question"], "question")
     top_k = valid_int(body.get("top_k", DEFAULT_TOP_K), "top_k", 1, MAX_TOP_K)
-    return ask(question, top_k)
+    documents = valid_documents(body.get("documents"), "documents")
+    return ask(question, top_k, documents, valid_confidence(body.get("min_confidence"), "min_confidence"))
 
 
 @bp.get("/ask")
 def ask_get():
-    """Answer ?q=...&top_k=..., the same as the POST form."""
-    args = query_args(("q", "top_k"), required=("q",))
+    """Answer ?q=...&top_k=...&document=...&min_confidence=..., the same as the POST form."""
+    args = query_args(("q", "top_k", "document", "min_confidence"), required=("q",),
+                      repeatable=("document",))
     question = valid_question(args["q"], "q")
     top_k = int_arg(args, "top_k", DEFAULT_TOP_K, 1, MAX_TOP_K)
-    return ask(question, top_k)
+    documents = valid_documents(request.args.getlist("document") or None, "document")
+    raw = args.get("min_confidence")
+    if raw is not None and not _NUMBER.fullmatch(raw):
+        raise InvalidRequest(f"min_confidence={_shorten(raw)!r} is not a number: give one from 0 "
+                             "to 1, e.g. 0.5.", fields=["min_confidence"])
+    confidence = None if raw is None else float(raw)
+    return ask(question, top_k, documents, valid_confidence(confidence, "min_confidence"))
 
 
-def ask(question: str, top_k: int) -> dict[str, Any]:
+def ask(question: str, top_k: int, documents: list[str] | None = None,
+        min_confidence: float | None = None) -> dict[str, Any]:
     """The engine's answer as plain data, once this worker's gate admits the question (else 503)."""
     with current_app.extensions["qa.gate"].admit():
-        return _engine().ask(question, top_k).to_dict()
+        return _engine().ask(question, top_k, documents, min_confidence).to_dict()
+
+
+def valid_documents(value: Any, name: str) -> list[str] | None:
+    """A list of existing document names (404 listing those that exist for an unknown one), or None."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise InvalidRequest(f"{name} must be a non-empty list of document names, e.g. "
+                             f'["{_engine().document_names[0]}"] (see /api/documents).', fields=[name])
+    known = _engine().document_names
+    if unknown := [v for v in value if v not in known]:
+        raise NotFound(f"no document named {_shorten(unknown[0])!r}: use one of {', '.join(known)} "
+                       "(see /api/documents).", documents=known)
+    return list(dict.fromkeys(value))
+
+
+def valid_confidence(value: Any, name: str) -> float | None:
+    """A probability from 0 to 1, or None to use the fitted threshold."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise InvalidRequest(f"{name} must be a number from 0 to 1 (the least probability of being "
+                             f"right for an answer to be given), not {_shorten(repr(value))}.", fields=[name])
+    return float(value)
 
 
 @bp.get("/passages")
@@ -177,11 +211,12 @@ def _only(body: dict[str, Any], kind: str, allowed: tuple[str, ...], required: t
                              fields=missing)
 
 
-def query_args(allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, str]:
+def query_args(allowed: tuple[str, ...], required: tuple[str, ...] = (),
+               repeatable: tuple[str, ...] = ()) -> dict[str, str]:
     """The query string as a dict, refusing unknown, missing and repeated parameters."""
     args = request.args
     _only({k: None for k in args}, "query parameter", allowed, required)
-    repeated = [k for k in args if len(args.getlist(k)) > 1]
+    repeated = [k for k in args if len(args.getlist(k)) > 1 and k not in repeatable]
     if repeated:
         raise InvalidRequest(f"query parameter(s) {_names(repeated)} given more than once: give "
                              "each once.", fields=repeated)

@@ -50,13 +50,22 @@ def cli(verbose: bool) -> None:
 @click.option("--top-k", type=click.IntRange(1, MAX_TOP_K), default=3, show_default=True,
               help="How many passages to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON object the API returns.")
+@click.option("--document", "documents", multiple=True, metavar="NAME",
+              help="Answer from this document only (its file name without .txt); repeat for several.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="P",
+              help="Give a short answer only when its probability of being right is at least P "
+                   "(default: the fitted threshold).")
 @corpus_option
-def ask(question: str, top_k: int, as_json: bool, corpus: str | None) -> None:
+def ask(question: str, top_k: int, as_json: bool, documents: tuple[str, ...],
+        min_confidence: float | None, corpus: str | None) -> None:
     """Answer QUESTION from the corpus: the short answer and the ranked passages."""
     if not question.strip():
         raise click.BadParameter("the question is empty: type a question in quotes.",
                                  param_hint="QUESTION")
-    result = build_engine(corpus).ask(question, top_k)
+    try:
+        result = build_engine(corpus).ask(question, top_k, list(documents) or None, min_confidence)
+    except QAError as exc:
+        raise CLIError(exc) from None
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -64,7 +73,7 @@ def ask(question: str, top_k: int, as_json: bool, corpus: str | None) -> None:
     if result.answer:
         a = result.answer
         click.echo(click.style("Answer: ", bold=True) + click.style(a.text, bold=True)
-                   + f"  ({a.label}, confidence {a.confidence:.2f}, passage {a.passage_rank})",
+                   + f"  ({a.label}, {a.confidence:.0%} likely right, passage {a.passage_rank})",
                    color=colour)
     else:
         click.echo(f"No short answer: {result.no_answer_reason}")
@@ -149,13 +158,21 @@ def eval_limit_options(command):
               help="Ask a running server's JSON API instead of an in-process engine.")
 @click.option("--out", type=click.Path(file_okay=False), default="eval-out", show_default=True,
               help="Folder for report.json, report.md, report.png (and compare.*).")
+@click.option("--squad", "squad_file", type=click.Path(dir_okay=False), default=None,
+              help="Evaluate on a SQuAD 2.0 JSON file instead: its articles become a corpus folder "
+                   "(in the cache folder), scored with SQuAD 2.0's official figures.")
 @click.option("--compare", is_flag=True,
               help="Rank with several configurations (naive baseline, default, each normalisation "
                    "step on its own and removed, BM25 variants) on the same questions.")
 @eval_limit_options
 def eval_command(question_paths: tuple[str, ...], corpus: str | None, top_k: int, url: str | None,
-                 out: str, compare: bool, **limits: float | None) -> None:
+                 out: str, squad_file: str | None, compare: bool, **limits: float | None) -> None:
     """Measure answer quality on sample questions: Hit@k, MRR@10, EM/F1, abstention, latency."""
+    if squad_file:
+        if compare or question_paths or corpus:
+            raise click.UsageError("--squad brings its own articles and questions: drop --compare, "
+                                   "--questions and --corpus.")
+        return squad_eval(squad_file, url, out)
     from datetime import UTC, datetime
 
     from tqdm import tqdm
@@ -214,3 +231,46 @@ def eval_command(question_paths: tuple[str, ...], corpus: str | None, top_k: int
     given = {name.split("_", 1)[1]: v for name, v in limits.items() if v is not None}
     if failed := below_thresholds(summary, given):
         raise click.ClickException("below the quality thresholds:\n  " + "\n  ".join(failed))
+
+
+def squad_eval(path: str, url: str | None, out: str) -> None:
+    """``qa eval --squad FILE``: the official SQuAD 2.0 figures, in-process or over a server."""
+    from datetime import UTC, datetime
+
+    from tqdm import tqdm
+
+    from . import report as rendering
+    from . import squad
+    from .cache import cache_dir
+    from .engine import Engine
+    from .evaluate import engine_ask, http_ask
+    from .reader import Reader
+
+    if url and not url.startswith(("http://", "https://")):
+        raise click.BadParameter("give the server's address as http://HOST:PORT.", param_hint="--url")
+    try:
+        articles, questions = squad.load(path)
+        folder = squad.write_corpus(articles, cache_dir())
+        click.echo(f"{len(articles)} article(s) and {len(questions)} questions; the articles are the "
+                   f"corpus folder {folder}", err=True)
+        if url:
+            ask_fn = http_ask(url)
+            passages = squad.http_passages(url, [a.name for a in articles])
+        else:
+            # the confidence as fitted: for SQuAD's own mix of answerable questions
+            engine = Engine.from_corpus(folder, progress=True, reader=Reader())
+            ask_fn, passages = engine_ask(engine), squad.engine_passages(engine)
+        meta = {"squad": str(path), "corpus": str(folder), "target": url or "the in-process engine",
+                "date": datetime.now(UTC).isoformat(timespec="seconds")}
+        with tqdm(total=len(questions), desc="eval", unit="q", file=sys.stderr, disable=None) as bar:
+            def progress(items):
+                for item in items:
+                    yield item
+                    bar.update()
+
+            report = squad.evaluate_squad(ask_fn, articles, questions, passages, progress, meta)
+    except QAError as exc:
+        raise CLIError(exc) from None
+    click.echo(rendering.squad_terminal(report))
+    written = rendering.write_squad(report, out)
+    click.echo(f"\nwrote {', '.join(map(str, written))}")

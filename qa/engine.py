@@ -8,13 +8,13 @@ import math
 import os
 import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache
-from .answer import TOP_PASSAGES, Answer, Candidate, classify, extract, fits
+from .answer import TOP_PASSAGES, asked_noun, classify, fits
 from .corpus import Document, parse_sources, read_sources
-from .errors import CorpusError
+from .errors import CorpusError, NotFound
+from .explain import explain
 from .index import DEFAULT_VARIANT, K1, B, Index
 from .nlp import (
     DEFAULT_NORMALISATION,
@@ -26,7 +26,10 @@ from .nlp import (
     plain,
     without_surrogates,
 )
-from .passages import Entity, Passage, make_entities_consistent, mark_subject_references, parse
+from .passages import Passage, make_entities_consistent, mark_subject_references, parse
+from .rank import Ranked, document_shares, rerank
+from .reader import Evidence, Reader, answerable_share, spans_of
+from .result import RankedPassage, Result
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +37,6 @@ DEFAULT_CORPUS = "corpus"
 RERANK_DEPTH = 20
 KEPT_QUESTION_TOKENS = 10_000  # new question tokens spaCy may keep (random words: ~10 MiB)
 _SPAN = re.compile(r"\S+|\s+")  # what spaCy's tokenizer caches: runs of (non-)white space
-ANSWER_TYPE_BONUS = 0.5  # measured: +1 pt Hit@1 on the Eitingon questions, +9 pts on the Curie ones
 
 
 def corpus_path() -> str:
@@ -42,59 +44,13 @@ def corpus_path() -> str:
     return os.environ.get("QA_CORPUS") or DEFAULT_CORPUS
 
 
-@dataclass
-class RankedPassage:
-    rank: int
-    score: float
-    text: str
-    document: str
-    section: str
-    sentence_index: int
-    entities: list[Entity]
-    matches: list[dict]
-    explanation: list[dict]
-
-    def to_dict(self) -> dict:
-        return {"rank": self.rank, "score": round(self.score, 4), "text": self.text,
-                "document": self.document, "section": self.section,
-                "sentence_index": self.sentence_index,
-                "entities": [e.to_dict() for e in self.entities],
-                "matches": self.matches, "explanation": self.explanation}
-
-
-@dataclass
-class Result:
-    question: str
-    answer: Answer | None
-    no_answer_reason: str | None
-    passages: list[RankedPassage] = field(default_factory=list)
-    question_type: str = "other"
-    took_ms: float = 0.0
-
-    def to_dict(self) -> dict:
-        return {"question": self.question,
-                "answer": self.answer.to_dict() if self.answer else None,
-                "no_answer_reason": self.no_answer_reason,
-                "passages": [p.to_dict() for p in self.passages],
-                "took_ms": round(self.took_ms, 3)}
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A ranked passage: BM25 score, the question terms it holds, and the answer-type label it earned."""
-
-    passage: int
-    score: float
-    terms: tuple[str, ...]
-    answer_label: str | None = None
-
-
 class Engine:
     """Everything needed to answer questions about one corpus, built once and then read-only."""
 
     def __init__(self, documents: list[Document], passages: list[Passage], nlp, model: str,
                  normalisation: Normalisation = DEFAULT_NORMALISATION,
-                 variant: str = DEFAULT_VARIANT, k1: float = K1, b: float = B):
+                 variant: str = DEFAULT_VARIANT, k1: float = K1, b: float = B,
+                 reader: Reader | None = None):
         self.documents = documents
         self.passages = passages
         self.model = model
@@ -111,13 +67,28 @@ class Engine:
         self.entity_terms = [[_within(terms, e.start, e.end) for e in p.entities]
                              for p, terms in zip(passages, own_terms, strict=True)]
         self.index = Index([[t for t, _, _ in terms] for terms in self.passage_terms], variant, k1, b)
+        self.document_names = [d.name for d in documents]
+        self.document_index = self._document_index(documents) if len(documents) > 1 else None
+        self.reader = reader or Reader(answerable_share=answerable_share())
+        self.token_terms = [_token_terms(p, terms) for p, terms in zip(passages, own_terms, strict=True)]
+        self.spans = [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, words)
+                      if p.syntax else [] for p, words in zip(passages, self.token_terms, strict=True)]
+        self._token_at = [{s: i for i, (s, _, _, _) in enumerate(p.tokens)} for p in passages]
         self.analyzer.freeze()
+
+    def _document_index(self, documents: list[Document]) -> Index:
+        """BM25 over whole documents (title and every sentence), DrQA's document retriever's job."""
+        words: dict[str, list[str]] = {d.name: [t for t, _, _ in self._terms(d.title)] for d in documents}
+        for p, terms in zip(self.passages, self.passage_terms, strict=True):
+            words[p.document] += [t for t, _, _ in terms]
+        return Index([words[d.name] for d in documents], self.index.variant, self.index.k1, self.index.b)
 
     @classmethod
     def from_corpus(cls, path: str | Path | None = None, *, pipeline: str | None = None,
                     use_cache: bool = True, progress: bool = False,
                     normalisation: Normalisation = DEFAULT_NORMALISATION,
-                    variant: str = DEFAULT_VARIANT, k1: float = K1, b: float = B) -> Engine:
+                    variant: str = DEFAULT_VARIANT, k1: float = K1, b: float = B,
+                    reader: Reader | None = None) -> Engine:
         """Read, parse (or load from the cache) and index a corpus; raises StartupError subclasses."""
         sources = read_sources(path or corpus_path())
         documents = parse_sources(sources)
@@ -138,7 +109,7 @@ class Engine:
                         cache.save(file, key, passages)
         if not passages:
             raise CorpusError("the corpus has no sentences to search: add article text.")
-        return cls(documents, passages, nlp, pipeline_id(nlp), normalisation, variant, k1, b)
+        return cls(documents, passages, nlp, pipeline_id(nlp), normalisation, variant, k1, b, reader)
 
     def _terms(self, text: str) -> list[tuple[str, int, int]]:
         """Terms of a question or title; spaCy keeps the words and spans it learns, up to a budget.
@@ -173,54 +144,114 @@ class Engine:
         """The question's search terms, normalised exactly like the passages'."""
         return list(dict.fromkeys(t for t, _, _ in self._terms(plain(without_surrogates(question)))))
 
-    def ask(self, question: str, top_k: int = 3) -> Result:
-        """Rank passages for ``question`` and look for a short answer in the best of them."""
+    def ask(self, question: str, top_k: int = 3, documents: list[str] | None = None,
+            min_confidence: float | None = None) -> Result:
+        """Rank passages for ``question`` (within ``documents`` if given) and read a short answer from
+        the best of them; ``min_confidence`` overrides the fitted threshold for answering."""
         started = time.perf_counter()
         question = without_surrogates(question.strip())
-        qtype = classify(plain(question))
+        allowed = self._allowed(documents)
+        text = plain(question)
+        qtype = classify(text)
         terms = self.question_terms(question)
         result = Result(question, None, None, question_type=qtype.kind)
         known = [t for t in terms if t in self.index]
         if not terms:
+            result.no_answer_code = "no_terms"
             result.no_answer_reason = ("the question has no searchable words (only stop words or "
                                        "punctuation): ask with content words.")
         elif not known:
+            result.no_answer_code = "no_match"
             result.no_answer_reason = (f"none of the question's words ({_listing(terms)}) occur in "
                                        "the corpus: try other words.")
         else:
-            found = self.index.search(known, max(top_k, RERANK_DEPTH))
-            asked = set(terms)
-            hits = self._rerank([Hit(h.passage, h.score, h.terms) for h in found], qtype, asked)
-            weights = {t: self._idf(t) for t in terms}
-            total = sum(weights.values())
-            candidates, ranked = [], []
-            for rank, hit in enumerate(hits[:max(top_k, TOP_PASSAGES)], 1):
-                p = self.passages[hit.passage]
-                matched = [(t, s, e) for t, s, e in self.passage_terms[hit.passage] if t in hit.terms]
-                subject = self.title_terms[p.document]
-                candidates.append(Candidate(
-                    rank, hit.score, p.entities, self.entity_terms[hit.passage],
-                    asked | subject if asked & subject else asked,
-                    [(s, e) for _, s, e in matched], sum(weights[t] for t in hit.terms) / total))
-                if rank <= top_k:
-                    ranked.append(self._ranked(rank, hit, matched))
-            result.passages = ranked
-            result.answer, result.no_answer_reason = extract(qtype, candidates)
+            ranked = self._rank(known, max(top_k, RERANK_DEPTH), qtype, set(terms), allowed)
+            result.passages = [self._ranked(rank, r) for rank, r in enumerate(ranked[:top_k], 1)]
+            asked, noun, evidence = self.reading_inputs(text, terms, ranked[:top_k])
+            reading = self.reader.read(qtype, asked, noun, evidence, min_confidence)
+            result.answer, result.no_answer_reason = reading.answer, reading.message
+            result.no_answer_code = reading.reason.name.lower() if reading.reason else None
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
-    def _rerank(self, hits: list[Hit], qtype, question_terms: set[str]) -> list[Hit]:
-        """Passages holding an entity of the kind the question asks for (a DATE for "when") go first."""
-        if not qtype.labels:
-            return hits
+    def reading_inputs(self, text: str, terms: list[str], ranked: list[Ranked]):
+        """What the reader is given: the question's terms (with the subject's name when the question
+        names it), the noun it asks for, and the evidence of the top passages (so the answer always
+        comes from a passage the result shows)."""
+        noun = asked_noun(text)
+        noun = self.analyzer.term(noun, noun, False) if noun else None
+        asked = frozenset(terms)
+        if ranked:
+            subject = self.title_terms[self.passages[ranked[0].passage].document]
+            asked = asked | subject if asked & subject else asked
+        evidence = [self._evidence(rank, r, terms) for rank, r in enumerate(ranked[:TOP_PASSAGES], 1)]
+        return asked, noun, evidence
+
+    def prepare(self, question: str):
+        """(question type, asked terms, noun, evidence) as ``ask`` computes them: for fitting the reader."""
+        text = plain(without_surrogates(question.strip()))
+        qtype = classify(text)
+        terms = self.question_terms(question)
+        known = [t for t in terms if t in self.index]
+        ranked = self._rank(known, RERANK_DEPTH, qtype, set(terms), None) if known else []
+        return (qtype, *self.reading_inputs(text, terms, ranked))
+
+    def _allowed(self, documents: list[str] | None) -> frozenset[str] | None:
+        """The chosen documents, checked; None means all of them."""
+        if not documents:
+            return None
+        if unknown := [d for d in documents if d not in self.title_terms]:
+            raise NotFound(f"no document named {unknown[0]!r}: use one of "
+                           f"{', '.join(self.document_names)}.", documents=self.document_names)
+        return frozenset(documents)
+
+    def _search(self, terms: list[str], depth: int, allowed: frozenset[str] | None) -> list:
+        """BM25's best ``depth`` passages, within the allowed documents (searched deeper until found)."""
+        if allowed is None:
+            return self.index.search(terms, depth)
+        limit = depth
+        while True:
+            found = self.index.search(terms, limit)
+            kept = [h for h in found if self.passages[h.passage].document in allowed]
+            if len(kept) >= depth or len(found) < limit:
+                return kept[:depth]
+            limit *= 8
+
+    def _rank(self, terms: list[str], depth: int, qtype, asked: set[str],
+              allowed: frozenset[str] | None) -> list[Ranked]:
+        """BM25 candidates, with the answer-type bonus and the document prior, best first."""
+        found = self._search(terms, depth, allowed)
+        shares = {}
+        if self.document_index is not None:
+            scores = dict.fromkeys(self.document_names, 0.0)
+            for h in self.document_index.search(terms, len(self.document_names)):
+                scores[self.document_names[h.passage]] = h.score
+            if allowed is not None:
+                scores = {n: s for n, s in scores.items() if n in allowed}
+            shares = document_shares(scores)
         out = []
-        for hit in hits:
-            label = next((e.label for e, w in zip(self.passages[hit.passage].entities,
-                                                  self.entity_terms[hit.passage], strict=True)
-                          if fits(qtype, e) and not (w and w <= question_terms)), None)
-            out.append(Hit(hit.passage, hit.score * (1 + ANSWER_TYPE_BONUS), hit.terms, label)
-                       if label else hit)
-        return sorted(out, key=lambda h: (-h.score, h.passage))
+        for h in found:
+            p = self.passages[h.passage]
+            label = None
+            if qtype.labels:
+                label = next((e.label for e, w in zip(p.entities, self.entity_terms[h.passage], strict=True)
+                              if fits(qtype, e) and not (w and w <= asked)), None)
+            out.append(Ranked(h.passage, h.score, h.terms, label, shares.get(p.document, 1.0)))
+        return rerank(out)
+
+    def _matched(self, r: Ranked) -> list[tuple[str, int, int]]:
+        return [(t, s, e) for t, s, e in self.passage_terms[r.passage] if t in r.terms]
+
+    def _evidence(self, rank: int, r: Ranked, terms: list[str]) -> Evidence:
+        """What the reader needs of one ranked passage, all computed at index time but the match."""
+        p = self.passages[r.passage]
+        weights = {t: self._idf(t) for t in terms}
+        coverage = sum(weights[t] for t in r.terms) / (sum(weights.values()) or 1.0)
+        at = self._token_at[r.passage]
+        matched = frozenset(at[s] for _, s, _ in self._matched(r) if s in at)
+        arcs = p.syntax.arcs if p.syntax else []
+        return Evidence(rank, r.score, coverage, p.text, self.spans[r.passage], arcs, matched,
+                        self.token_terms[r.passage])
 
     def _idf(self, term: str) -> float:
         """The term's idf; a term the corpus lacks weighs as much as the rarest possible one."""
@@ -230,37 +261,23 @@ class Engine:
             idf = math.log(1 + (n + 0.5) / 0.5)
         return idf
 
-    def _ranked(self, rank: int, hit, matched) -> RankedPassage:
-        p = self.passages[hit.passage]
-        explanation = []
-        bm25 = 0.0
-        for term in hit.terms:
-            score, tf, idf = self.index.contribution(term, hit.passage)
-            bm25 += score
-            df = self.index.document_frequency(term)
-            explanation.append({
-                "kind": "term", "term": term, "score": round(score, 4), "count": tf,
-                "idf": round(idf, 4), "passages_with_term": df,
-                "text": (f"'{term}' occurs {tf}× in this passage and in {df} of {self.index.size} "
-                         f"passages (idf {idf:.2f}): +{score:.2f}"),
-            })
-        if hit.answer_label:
-            bonus = hit.score - bm25
-            explanation.append({
-                "kind": "answer_type", "term": hit.answer_label, "score": round(bonus, 4),
-                "count": None, "idf": None, "passages_with_term": None,
-                "text": (f"holds a {hit.answer_label}, the kind of answer the question asks for: "
-                         f"+{ANSWER_TYPE_BONUS:.0%} = +{bonus:.2f}"),
-            })
-        return RankedPassage(rank, hit.score, p.text, p.document, p.section, p.sentence_index,
-                             p.entities, [{"term": t, "start": s, "end": e} for t, s, e in matched],
-                             explanation)
+    def _ranked(self, rank: int, r: Ranked) -> RankedPassage:
+        p = self.passages[r.passage]
+        return RankedPassage(rank, r.score, p.text, p.document, p.section, p.sentence_index,
+                             p.entities, [{"term": t, "start": s, "end": e} for t, s, e in self._matched(r)],
+                             explain(self.index, r))
 
 
 def _listing(terms: list[str], most: int = 8, width: int = 30) -> str:
     """A short, readable list of terms for a message, however long the question was."""
     shown = [t if len(t) <= width else t[: width - 1] + "…" for t in terms[:most]]
     return ", ".join(shown) + (f" and {len(terms) - most} more" if len(terms) > most else "")
+
+
+def _token_terms(p: Passage, terms: list[tuple[str, int, int]]) -> list[str | None]:
+    """The search term of each of the passage's tokens (None for stop words and punctuation)."""
+    by_start = {s: t for t, s, _ in terms}
+    return [by_start.get(s) for s, _, _, _ in p.tokens]
 
 
 def _within(terms: list[tuple[str, int, int]], start: int, end: int) -> frozenset[str]:
@@ -272,5 +289,5 @@ def build_passages(nlp, documents: list[Document], progress: bool = False) -> li
     """Parse the documents into passages with consistent entities and subject references."""
     passages = parse(nlp, documents, progress=progress)
     make_entities_consistent(passages)
-    mark_subject_references(passages)
+    mark_subject_references(passages, {d.name: d.title for d in documents})
     return passages

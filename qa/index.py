@@ -85,7 +85,7 @@ class Index:
         if variant not in VARIANTS:
             raise ValueError(f"unknown BM25 variant {variant!r}; "
                              f"choose one of {', '.join(VARIANTS)}")
-        self.variant = variant
+        self.variant, self.k1, self.b = variant, k1, b
         self.size = n = len(documents)
         vocab: dict[str, int] = {}
         lengths = np.fromiter(map(len, documents), dtype=np.int64, count=n)

@@ -70,25 +70,37 @@ QUESTION = {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION,
             "description": f"The question; 1 to {MAX_QUESTION} characters once trimmed, not blank, "
                            "no control characters but tab and line breaks."}
 TOP_K = _integer(1, MAX_TOP_K, DEFAULT_TOP_K, "How many ranked passages to return.")
+DOCUMENTS = {"type": "array", "items": TEXT, "minItems": 1,
+             "description": "Answer from these documents only (names as /api/documents lists them); "
+                            "an unknown name is a 404 that lists the documents."}
+MIN_CONFIDENCE = {"type": "number", "minimum": 0, "maximum": 1,
+                  "description": "Give a short answer only when its estimated probability of being "
+                                 "right is at least this (default: the threshold fitted for the best "
+                                 "SQuAD 2.0 F1)."}
 
 SCHEMAS: dict[str, Any] = {
-    "AskRequest": _object({"question": QUESTION}, {"top_k": TOP_K}),
+    "AskRequest": _object({"question": QUESTION}, {"top_k": TOP_K, "documents": DOCUMENTS,
+                                                   "min_confidence": MIN_CONFIDENCE}),
     "Entity": _object({"text": TEXT, "label": TEXT, "start": OFFSET, "end": OFFSET},
                       description="A named entity; start and end are offsets into the text."),
     "Match": _object({"term": TEXT, "start": OFFSET, "end": OFFSET},
                      description="Where a (normalised) question term occurs in the passage."),
     "Contribution": _object({
-        "kind": {"enum": ["term", "answer_type"]}, "term": TEXT, "score": {"type": "number"},
+        "kind": {"enum": ["term", "answer_type", "document"]}, "term": TEXT, "score": {"type": "number"},
         "count": {"type": ["integer", "null"], "minimum": 0},
         "idf": {"type": ["number", "null"]},
         "passages_with_term": {"type": ["integer", "null"], "minimum": 0}, "text": TEXT,
     }, description="One part of a passage's score, in words: a question term's BM25 share "
-                   "(kind term), or the bonus for holding the asked-for entity label (kind "
-                   "answer_type; term is then the label and the counts are null)."),
+                   "(kind term), the bonus for holding the asked-for entity label (kind "
+                   "answer_type; term is then the label and the counts are null), or the "
+                   "penalty for a document that matches the question less than the best one "
+                   "(kind document, negative)."),
     "Answer": _object({
         "text": TEXT, "label": TEXT, "passage_rank": _integer(1), "start": OFFSET, "end": OFFSET,
         "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-    }, description="The short answer: an entity in the passage with rank passage_rank."),
+    }, description="The short answer: an entity (label) or a phrase (label PHRASE) of the passage "
+                   "with rank passage_rank; confidence is the estimated probability that it is "
+                   "right (calibrated on the SQuAD 2.0 development articles)."),
     "RankedPassage": _object({
         "rank": _integer(1), "score": {"type": "number"}, "text": TEXT, "document": TEXT,
         "section": TEXT, "sentence_index": _integer(0), "entities": _array(_ref("Entity")),
@@ -98,6 +110,9 @@ SCHEMAS: dict[str, Any] = {
         "question": TEXT,
         "answer": {"anyOf": [_ref("Answer"), {"type": "null"}]},
         "no_answer_reason": {"type": ["string", "null"]},
+        "no_answer_code": {"enum": [None, "no_terms", "no_match", "no_passage", "no_candidate",
+                                    "low_confidence", "not_a_phrase"],
+                           "description": "Why there is no answer, for programs (null with an answer)."},
         "passages": _array(_ref("RankedPassage"), maxItems=MAX_TOP_K),
         "took_ms": {"type": "number", "minimum": 0},
     }),
@@ -129,6 +144,7 @@ SCHEMAS: dict[str, Any] = {
 }
 
 BAD_REQUEST = _problem("The request is invalid; detail says what to fix.")
+NO_DOCUMENT = _problem("No such document; the problem lists the known ones.")
 BUSY = {**_problem("The service is busy (overloaded): retry after the Retry-After seconds."),
         "headers": {"Retry-After": {"description": "Seconds to wait before retrying.",
                                     "required": True, "schema": _integer(1)}}}
@@ -153,15 +169,21 @@ def document() -> dict[str, Any]:
                 "get": {
                     "operationId": "askGet", "summary": "Ask a question (query string)",
                     "parameters": [_param("q", QUESTION, "The question.", required=True),
-                                   _param("top_k", TOP_K, "How many passages to return.")],
-                    "responses": {"200": ASK_RESPONSE, "400": BAD_REQUEST, "503": BUSY},
+                                   _param("top_k", TOP_K, "How many passages to return."),
+                                   {**_param("document", {"type": "array", "items": TEXT},
+                                             "Answer from this document only; repeat for "
+                                             "several."), "style": "form", "explode": True},
+                                   _param("min_confidence", MIN_CONFIDENCE,
+                                          "The least probability of being right for an answer.")],
+                    "responses": {"200": ASK_RESPONSE, "400": BAD_REQUEST, "404": NO_DOCUMENT,
+                                  "503": BUSY},
                 },
                 "post": {
                     "operationId": "askPost", "summary": "Ask a question (JSON body)",
                     "requestBody": {"required": True, "content": {
                         "application/json": {"schema": _ref("AskRequest")}}},
                     "responses": {
-                        "200": ASK_RESPONSE, "400": BAD_REQUEST,
+                        "200": ASK_RESPONSE, "400": BAD_REQUEST, "404": NO_DOCUMENT,
                         "413": _problem(f"The body is over {MAX_BODY} bytes."),
                         "415": _problem("The body is not sent as application/json."),
                         "503": BUSY,
@@ -179,7 +201,7 @@ def document() -> dict[str, Any]:
                 "responses": {
                     "200": _json(_ref("PassagePage"), "A page of passages in reading order."),
                     "400": BAD_REQUEST,
-                    "404": _problem("No such document; the problem lists the known ones."),
+                    "404": NO_DOCUMENT,
                 },
             }},
             "/api/documents": {"get": {

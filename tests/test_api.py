@@ -12,7 +12,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 from qa.api import MAX_BODY, MAX_QUESTION
 
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
-ASK_KEYS = {"question", "answer", "no_answer_reason", "passages", "took_ms"}
+ASK_KEYS = {"question", "answer", "no_answer_reason", "no_answer_code", "passages", "took_ms"}
 ANSWER_KEYS = {"text", "label", "passage_rank", "start", "end", "confidence"}
 PASSAGE_KEYS = {"rank", "score", "text", "document", "section", "sentence_index", "entities",
                 "matches", "explanation"}

@@ -33,9 +33,9 @@ class CountingEngine:
     def __getattr__(self, name):
         return getattr(self._engine, name)
 
-    def ask(self, question: str, top_k: int = 3):
+    def ask(self, question: str, top_k: int = 3, *args, **kwargs):
         self.asked.append(question)
-        return self._engine.ask(question, top_k)
+        return self._engine.ask(question, top_k, *args, **kwargs)
 
 
 @pytest.fixture(scope="module")

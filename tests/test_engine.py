@@ -49,8 +49,8 @@ def test_matches_point_at_question_words(engine):
 
 def test_explanation_adds_up_to_the_score(engine):
     for p in engine.ask("Who recruited Yotoku Miyagi in the U.S.?", 3).passages:
-        assert sum(x["score"] for x in p.explanation) == pytest.approx(p.score, abs=1e-3)
-        assert all(x["score"] > 0 and x["text"] for x in p.explanation)
+        assert sum(x.score for x in p.explanation) == pytest.approx(p.score, abs=1e-3)
+        assert all(x.score > 0 and x.text for x in p.explanation)
 
 
 def test_common_term_still_counts(engine):
@@ -88,14 +88,15 @@ def test_unanswerable_question_abstains(engine):
 def test_why_question_has_no_short_answer_but_passages(engine):
     result = engine.ask("Why was Eitingon arrested again?", 3)
     assert result.answer is None and result.passages
-    assert "why" in result.no_answer_reason
+    assert result.no_answer_code == "not_a_phrase" and "reason" in result.no_answer_reason
 
 
 def test_to_dict_is_plain_json(engine):
     import json
 
     data = engine.ask("When did Eitingon die?", 2).to_dict()
-    assert set(data) == {"question", "answer", "no_answer_reason", "passages", "took_ms"}
+    assert set(data) == {"question", "answer", "no_answer_reason", "no_answer_code", "passages",
+                         "took_ms"}
     assert set(data["passages"][0]) == {"rank", "score", "text", "document", "section",
                                         "sentence_index", "entities", "matches", "explanation"}
     json.dumps(data)
@@ -106,11 +107,11 @@ def test_passages_with_the_asked_for_kind_of_entity_earn_a_bonus(engine):
     scores = [p.score for p in result.passages]
     assert scores == sorted(scores, reverse=True)
     for p in result.passages:
-        bonus = [x for x in p.explanation if x["kind"] == "answer_type"]
+        bonus = [x for x in p.explanation if x.kind == "answer_type"]
         assert bool(bonus) == any(e.label == "DATE" for e in p.entities), p.text
         if bonus:
-            assert bonus[0]["term"] == "DATE"
-            assert bonus[0]["score"] == pytest.approx(p.score / 3, abs=1e-3)
+            assert bonus[0].term == "DATE"
+            assert bonus[0].score == pytest.approx(p.score / 3, abs=1e-3)
 
 
 @pytest.mark.parametrize(("question", "answer"), [

@@ -39,6 +39,8 @@ EXCHANGES = [
     ("get", "/api/passages", {"query_string": {"document": "article", "offset": "30"}}, 200),
     ("get", "/api/passages", {"query_string": {"limit": "x"}}, 400),
     ("get", "/api/passages", {"query_string": {"document": "nope"}}, 404),
+    ("get", "/api/ask", {"query_string": {"q": "When?", "document": "nope"}}, 404),
+    ("post", "/api/ask", {"json": {"question": "When?", "documents": ["nope"]}}, 404),
     ("get", "/api/documents", {}, 200),
     ("get", "/api/health", {}, 200),
     ("get", "/api/openapi.json", {}, 200),

@@ -1,0 +1,28 @@
+"""Why a passage scored what it scored: one contribution per matched term, bonus and prior, adding up."""
+
+from __future__ import annotations
+
+from .rank import ANSWER_TYPE_BONUS, DOCUMENT_WEIGHT, Ranked
+from .result import Contribution
+
+
+def explain(index, r: Ranked) -> list[Contribution]:
+    """The contributions of ``r``'s score: BM25 per term, the answer-type bonus, the document prior."""
+    lines = []
+    for term in r.terms:
+        score, tf, idf = index.contribution(term, r.passage)
+        df = index.document_frequency(term)
+        lines.append(Contribution(
+            "term", term, score, f"'{term}' occurs {tf}× in this passage and in {df} of {index.size} "
+            f"passages (idf {idf:.2f}): +{score:.2f}", tf, idf, df))
+    if r.answer_label:
+        lines.append(Contribution(
+            "answer_type", r.answer_label, r.type_bonus,
+            f"holds a {r.answer_label}, the kind of answer the question asks for: "
+            f"+{ANSWER_TYPE_BONUS:.0%} = +{r.type_bonus:.2f}"))
+    if r.document_penalty:
+        lines.append(Contribution(
+            "document", "", -r.document_penalty,
+            f"its document matches the question {r.document_share:.0%} as well as the best one: "
+            f"−{DOCUMENT_WEIGHT * (1 - r.document_share):.0%} = −{r.document_penalty:.2f}"))
+    return lines

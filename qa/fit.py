@@ -1,0 +1,142 @@
+"""Fit the reader's two small logistic models on the SQuAD 2.0 development articles, and its threshold.
+
+``python -m qa.fit`` rewrites ``qa/reader_model.json``; the tests check that it reproduces the file.
+1. Candidate scoring: on answerable questions, each candidate span is labelled right when its token F1
+   with a gold answer is at least 0.5; the weights of ``reader.FEATURES`` are fitted to that.
+2. Calibration: the best candidate of every question (unanswerable ones included) is labelled right
+   when the question is answerable and the candidate right; the weights of
+   ``reader.CONFIDENCE_FEATURES`` turn its features into the probability of being right.
+3. Threshold: the probability below which abstaining gives the best SQuAD 2.0 F1 on the same data.
+Newton's method with a small L2 penalty: deterministic, so the file is reproducible to the digit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from . import reader as reading
+from . import squad
+from .evaluate import RIGHT_F1
+
+DATA = Path(__file__).resolve().parent.parent / "corpus" / "squad" / "dev-v2.0-normans-rhine.json"
+L2 = 1.0  # penalty on the weights (not the bias), in units of examples
+ITERATIONS = 50
+DIGITS = 4
+
+
+def logistic(x: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
+    """Weights maximising the penalised log-likelihood of y (0/1) given the rows of x (first column 1)."""
+    w = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(ITERATIONS):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - y) + penalty * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return w
+
+
+def conditional_logit(groups: list[tuple[np.ndarray, int]], l2: float = L2) -> np.ndarray:
+    """Weights maximising sum log softmax(x w)[right] over the groups (one question's candidates, the
+    index of its best one): a ranking fit, so what matters is beating the other candidates."""
+    w = np.zeros(groups[0][0].shape[1])
+    for _ in range(ITERATIONS):
+        gradient = l2 * w
+        hessian = np.diag(np.full(len(w), l2))
+        for x, right in groups:
+            z = x @ w
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            mean = p @ x
+            gradient += mean - x[right]
+            hessian += (x * p[:, None]).T @ x - np.outer(mean, mean)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return w
+
+
+def examples(engine, questions, reader: reading.Reader):
+    """Per question: (question, [(features, F1 of the span)]) over its candidates, best-scored first."""
+    out = []
+    for q in questions:
+        qtype, asked, noun, evidence = engine.prepare(q.question)
+        cands = reader.candidates(qtype, asked, noun, evidence) if evidence else []
+        out.append((q, qtype, cands, [squad.scores(q, ev.text[s.start:s.end])[1] if q.answerable else 0.0
+                                      for _, ev, s, _ in cands]))
+    return out
+
+
+def best_threshold(probabilities: list[float], answer_f1: list[float], answerable: list[bool]) -> float:
+    """The abstention threshold with the best overall SQuAD 2.0 F1 (abstaining scores 1 when unanswerable)."""
+    best = (-1.0, 1.0)
+    for t in sorted(set(np.round(probabilities, 3).tolist()) | {1.01}):
+        total = sum((f if p >= t else float(not a))
+                    for p, f, a in zip(probabilities, answer_f1, answerable, strict=True))
+        best = max(best, (total, -t))
+    return round(-best[1], 3)
+
+
+def fit(engine, questions) -> dict:
+    """The model file's content fitted on ``questions`` answered by ``engine``."""
+    neutral = reading.Reader.neutral()
+    data = examples(engine, questions, neutral)
+    groups = [(np.array([x for _, _, _, x in cands]), int(np.argmax(f1s)))
+              for q, _, cands, f1s in data if q.answerable and cands and max(f1s) >= RIGHT_F1]
+    w = conditional_logit(groups)
+    weights = {name: round(float(v), DIGITS) for name, v in zip(reading.FEATURES, w, strict=True)}
+    scorer = reading.Reader({"weights": weights,
+                             "calibration": dict.fromkeys(reading.CONFIDENCE_FEATURES, 0.0),
+                             "threshold": 0.0})
+    tops, labels, f1_of_top, answerable = [], [], [], []
+    for q, qtype, cands, f1s in data:
+        if not cands or qtype.kind in reading.CLAUSE_KINDS:  # these abstain whatever their score
+            continue
+        scored = sorted((((reading._dot(scorer.weights, x), ev, s, x), f)
+                         for (_, ev, s, x), f in zip(cands, f1s, strict=True)), key=lambda c: -c[0][0])
+        ranked = [c for c, _ in scored]
+        tops.append(scorer.confidence_features(qtype, ranked))
+        labels.append(q.answerable and scored[0][1] >= RIGHT_F1)
+        f1_of_top.append(scored[0][1])
+        answerable.append(q.answerable)
+    c = logistic(np.array(tops), np.array(labels, dtype=float))
+    calibration = {n: round(float(v), DIGITS) for n, v in zip(reading.CONFIDENCE_FEATURES, c, strict=True)}
+    probabilities = [reading.sigmoid(float(np.dot([calibration[n] for n in reading.CONFIDENCE_FEATURES], x)))
+                     for x in tops]
+    # questions with no candidate at all abstain whatever the threshold: they do not move it
+    return {"fitted_on": f"{DATA.name} (SQuAD 2.0 development set, CC BY-SA 4.0): "
+                         f"{len(questions)} questions, {sum(len(x) for x, _ in groups)} candidates",
+            "answerable_share": round(sum(answerable) / len(answerable), DIGITS),
+            "weights": weights, "calibration": calibration,
+            "threshold": best_threshold(probabilities, f1_of_top, answerable)}
+
+
+def build(data: Path = DATA):
+    """The engine over the development articles and their questions."""
+    from .cache import cache_dir
+    from .engine import Engine
+
+    articles, questions = squad.load(data)
+    folder = squad.write_corpus(articles, cache_dir())
+    return Engine.from_corpus(folder, reader=reading.Reader.neutral()), questions
+
+
+def main(argv: list[str]) -> None:
+    engine, questions = build()
+    model = fit(engine, questions)
+    out = Path(argv[0]) if argv else reading.MODEL_FILE
+    out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {out}: threshold {model['threshold']}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,275 @@
+"""Read the short answer out of the top passages: candidate spans, their features, a fitted score and a
+calibrated probability of being right; below the threshold, an abstention with its reason.
+
+Candidates are the passage's named entities and the phrases its parse gave at index time
+(``qa.syntax``). Each is described by general features (the kind of answer the question asks for,
+words not already in the question, closeness in words and in the parse to the question's matched
+words, the passage's rank and match), scored by a logistic model and calibrated by a second one,
+both fitted on the SQuAD 2.0 development articles by ``python -m qa.fit`` into ``reader_model.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+
+from .answer import Answer, QuestionType, fits
+
+MODEL_FILE = Path(__file__).with_name("reader_model.json")
+# The share of questions users ask that the article can answer, which the confidence assumes. The
+# fit sees SQuAD 2.0's mix (about half unanswerable by design); questions people ask of an article
+# are mostly answerable: 86 of the seed article's 100 development questions.
+DEFAULT_ANSWERABLE_SHARE = 0.86
+FAR = 6  # tree hops or words beyond which closeness counts as none
+CLAUSE_KINDS = frozenset({"why", "how", "yes_no"})  # their answers are clauses: no candidate fits
+SUBJECT = frozenset({"nsubj", "nsubjpass", "csubj"})
+OBJECT = frozenset({"dobj", "pobj", "attr", "appos", "oprd", "dative"})
+
+FEATURES = ("bias", "fits_type", "typed_other", "entity_untyped", "phrase_untyped", "new_words",
+            "all_in_question", "near_words", "near_parse", "asked_noun", "noun_beside", "first_passage",
+            "third_passage", "score_ratio", "coverage", "length", "proper", "number", "subject",
+            "object", "words_around", "child_of_match", "date_untyped", "apposition")
+WINDOW = 4  # words either side of a candidate where question words count as around it
+CONFIDENCE_FEATURES = ("bias", "score", "margin", "coverage", "score_ratio", "typed", "fits_type")
+
+
+class Reason(Enum):
+    """Why there is no short answer: a code for programs, a sentence for people."""
+
+    NO_PASSAGE = "no passage matches the question."
+    NO_CANDIDATE = "the top passages hold nothing of the kind the question asks for that is not " \
+                   "already in the question."
+    LOW_CONFIDENCE = "the best candidate is too unlikely to be right"
+    NOT_A_PHRASE = "this kind of question asks for a reason, a manner or a yes/no, which is not " \
+                   "one name or phrase: read the passages."
+
+
+@dataclass(frozen=True)
+class Span:
+    """A candidate answer in a passage: character and token extent, parse head, entity label, terms."""
+
+    text: str
+    start: int
+    end: int
+    first: int
+    last: int
+    head: int
+    label: str | None
+    terms: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One ranked passage as the reader sees it."""
+
+    rank: int
+    score: float
+    coverage: float  # idf-weighted share of the question's terms the passage holds
+    text: str
+    spans: list[Span]
+    arcs: list  # of syntax.Arc
+    matched: frozenset[int]  # token indexes holding a question term
+    token_terms: list  # each token's search term, or None
+
+
+@dataclass(frozen=True)
+class Reading:
+    answer: Answer | None
+    reason: Reason | None
+    detail: str | None = None
+
+    @property
+    def message(self) -> str | None:
+        if self.reason is None:
+            return None
+        return self.reason.value + (f" ({self.detail})" if self.detail else "")
+
+
+def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Span]:
+    """Every candidate of one passage (entities first, then parse phrases of other extents)."""
+    out, seen = [], set()
+
+    def head_of(first: int, last: int) -> int:
+        inside = [i for i in range(first, last + 1) if not first <= arcs[i][2] <= last or arcs[i][2] == i]
+        return inside[0] if inside else last
+
+    def terms(first: int, last: int) -> frozenset[str]:
+        return frozenset(t for t in token_terms[first:last + 1] if t)
+
+    for e in entities:
+        idx = [i for i, (s, t, _, _) in enumerate(tokens) if s < e.end and e.start < t]
+        if idx and arcs:
+            out.append(Span(e.text, e.start, e.end, idx[0], idx[-1], head_of(idx[0], idx[-1]), e.label,
+                            terms(idx[0], idx[-1])))
+            seen.add((tokens[idx[0]][0], tokens[idx[-1]][1]))
+    for first, last in phrases:
+        start, end = tokens[first][0], tokens[last][1]
+        if (start, end) not in seen and any(token_terms[first:last + 1]):
+            out.append(Span(text[start:end], start, end, first, last, head_of(first, last), None,
+                            terms(first, last)))
+            seen.add((start, end))
+    return out
+
+
+def _hops(arcs, a: int, b: int) -> int:
+    """Edges between two tokens in the dependency tree (FAR when further or unconnected)."""
+    chain, i = {}, a
+    for d in range(FAR + 1):
+        chain.setdefault(i, d)
+        if arcs[i][2] == i:
+            break
+        i = arcs[i][2]
+    i = b
+    for d in range(FAR + 1):
+        if i in chain:
+            return min(FAR, chain[i] + d)
+        if arcs[i][2] == i:
+            break
+        i = arcs[i][2]
+    return FAR
+
+
+def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: Evidence,
+             span: Span, top_score: float) -> list[float]:
+    """The feature vector of one candidate for one question, in the order of ``FEATURES``."""
+    typed = bool(qtype.labels)
+    fit = span.label is not None and typed and fits(qtype, span)
+    overlap = len(span.terms & asked) / len(span.terms) if span.terms else 1.0
+    outside = [i for i in ev.matched if not span.first <= i <= span.last]
+    words = min((min(abs(i - span.first), abs(i - span.last)) for i in outside), default=FAR)
+    parse = min((_hops(ev.arcs, span.head, i) for i in outside), default=FAR)
+    head_pos, head_dep, head_head = ev.arcs[span.head]
+    return [
+        1.0, float(fit), float(typed and not fit), float(not typed and span.label is not None),
+        float(not typed and span.label is None), 1.0 - overlap, float(bool(span.terms) and overlap == 1.0),
+        1.0 / (1.0 + min(words, FAR)), 1.0 / (1.0 + parse),
+        float(noun is not None and noun in span.terms),
+        float(noun is not None and noun not in span.terms and noun in _beside(ev, span, head_head)),
+        float(ev.rank == 1), float(ev.rank >= 3), ev.score / top_score if top_score else 0.0,
+        ev.coverage, math.log1p(span.last - span.first + 1), float(head_pos == "PROPN"),
+        float(head_pos == "NUM"), float(head_dep in SUBJECT), float(head_dep in OBJECT),
+        len([i for i in outside if span.first - WINDOW <= i <= span.last + WINDOW]) / (1 + len(outside)),
+        float(head_head in ev.matched and head_head != span.head),
+        float(not typed and span.label in ("DATE", "TIME", "CARDINAL")),
+        float(head_dep == "appos" or _bracketed(ev.text, span)),
+    ]
+
+
+def _bracketed(text: str, span: Span) -> bool:
+    """Whether the span stands in brackets or between commas, as an aside naming something."""
+    before, after = text[:span.start].rstrip()[-1:], text[span.end:].lstrip()[:1]
+    return (before, after) in (("(", ")"), (",", ","))
+
+
+def _beside(ev: Evidence, span: Span, head: int) -> set:
+    """The terms of the phrase the span's head hangs on and of the two words either side of it."""
+    around = ev.token_terms[max(0, span.first - 2):span.first] + ev.token_terms[span.last + 1:span.last + 3]
+    return set(_terms_at(ev, head)) | set(around)
+
+
+def _terms_at(ev: Evidence, i: int) -> frozenset[str]:
+    return next((s.terms for s in ev.spans if s.first <= i <= s.last and s.label is None), frozenset())
+
+
+def _dot(weights: list[float], x: list[float]) -> float:
+    return sum(w * v for w, v in zip(weights, x, strict=True))
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+
+
+def answerable_share() -> float:
+    """$QA_ANSWERABLE_SHARE (a number between 0 and 1, exclusive) or the default."""
+    from .errors import StartupError
+
+    raw = os.environ.get("QA_ANSWERABLE_SHARE")
+    if not raw:
+        return DEFAULT_ANSWERABLE_SHARE
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 < value < 1.0:
+        raise StartupError(f"QA_ANSWERABLE_SHARE is {raw!r}: give a number between 0 and 1, e.g. 0.86 "
+                           "(the share of questions the articles can answer).")
+    return value
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_FILE) -> dict:
+    """The fitted weights and threshold (written by ``python -m qa.fit``)."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+class Reader:
+    """Scores candidates with the fitted model and turns the best into a calibrated answer."""
+
+    def __init__(self, model: dict | None = None, answerable_share: float | None = None):
+        model = model or load_model()
+        try:
+            fitted_share = float(model.get("answerable_share", 0.5))
+            self.weights = [float(model["weights"][f]) for f in FEATURES]
+            self.calibration = [float(model["calibration"][f]) for f in CONFIDENCE_FEATURES]
+            self.threshold = float(model["threshold"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"the reader model lacks or garbles {exc}: refit it with "
+                             "`python -m qa.fit`.") from None
+        share = fitted_share if answerable_share is None else answerable_share
+        self.prior_shift = _logit(share) - _logit(fitted_share)
+
+    @classmethod
+    def neutral(cls) -> Reader:
+        """A reader with every weight 0: what fitting starts from."""
+        return cls({"weights": dict.fromkeys(FEATURES, 0.0),
+                    "calibration": dict.fromkeys(CONFIDENCE_FEATURES, 0.0), "threshold": 0.0})
+
+    def candidates(self, qtype: QuestionType, asked: frozenset[str], noun: str | None,
+                   evidence: list[Evidence]) -> list[tuple[float, Evidence, Span, list[float]]]:
+        """(score, passage, span, features) of every candidate, best first."""
+        top = evidence[0].score if evidence else 0.0
+        out = []
+        for ev in evidence:
+            for span in ev.spans:
+                if span.terms and span.terms <= asked:
+                    continue
+                x = features(qtype, asked, noun, ev, span, top)
+                out.append((_dot(self.weights, x), ev, span, x))
+        out.sort(key=lambda c: -c[0])
+        return out
+
+    def confidence_features(self, qtype: QuestionType, ranked) -> list[float]:
+        best, ev = ranked[0][0], ranked[0][1]
+        margin = best - ranked[1][0] if len(ranked) > 1 else 3.0
+        x = ranked[0][3]
+        return [1.0, best, min(margin, 3.0), ev.coverage, x[FEATURES.index("score_ratio")],
+                float(bool(qtype.labels)), x[FEATURES.index("fits_type")]]
+
+    def read(self, qtype: QuestionType, asked: frozenset[str], noun: str | None,
+             evidence: list[Evidence], min_confidence: float | None = None) -> Reading:
+        """The best candidate as an answer with its probability of being right, or why there is none."""
+        if not evidence:
+            return Reading(None, Reason.NO_PASSAGE)
+        if qtype.kind in CLAUSE_KINDS:
+            return Reading(None, Reason.NOT_A_PHRASE)
+        ranked = self.candidates(qtype, asked, noun, evidence)
+        if not ranked:
+            return Reading(None, Reason.NO_CANDIDATE)
+        _, ev, span, _ = ranked[0]
+        p = sigmoid(_dot(self.calibration, self.confidence_features(qtype, ranked)) + self.prior_shift)
+        answer = Answer(ev.text[span.start:span.end], span.label or "PHRASE", ev.rank, span.start,
+                        span.end, round(p, 3))
+        floor = self.threshold if min_confidence is None else min_confidence
+        if p < floor:
+            return Reading(None, Reason.LOW_CONFIDENCE,
+                           f"{answer.text!r}, right with probability {p:.2f}, below {floor:.2f}")
+        return Reading(answer, None)

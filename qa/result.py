@@ -1,0 +1,65 @@
+"""What a question gets back, as plain data: the ranked passages, the short answer or why there is none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .answer import Answer
+from .passages import Entity
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One line of a score's explanation; the lines of a passage add up to its score."""
+
+    kind: str  # "term", "answer_type" or "document"
+    term: str
+    score: float
+    text: str
+    count: int | None = None
+    idf: float | None = None
+    passages_with_term: int | None = None
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "term": self.term, "score": round(self.score, 4), "count": self.count,
+                "idf": None if self.idf is None else round(self.idf, 4),
+                "passages_with_term": self.passages_with_term, "text": self.text}
+
+
+@dataclass
+class RankedPassage:
+    rank: int
+    score: float
+    text: str
+    document: str
+    section: str
+    sentence_index: int
+    entities: list[Entity]
+    matches: list[dict]
+    explanation: list[Contribution]
+
+    def to_dict(self) -> dict:
+        return {"rank": self.rank, "score": round(self.score, 4), "text": self.text,
+                "document": self.document, "section": self.section,
+                "sentence_index": self.sentence_index,
+                "entities": [e.to_dict() for e in self.entities],
+                "matches": self.matches, "explanation": [c.to_dict() for c in self.explanation]}
+
+
+@dataclass
+class Result:
+    question: str
+    answer: Answer | None
+    no_answer_reason: str | None
+    passages: list[RankedPassage] = field(default_factory=list)
+    question_type: str = "other"
+    no_answer_code: str | None = None
+    took_ms: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"question": self.question,
+                "answer": self.answer.to_dict() if self.answer else None,
+                "no_answer_reason": self.no_answer_reason,
+                "no_answer_code": self.no_answer_code,
+                "passages": [p.to_dict() for p in self.passages],
+                "took_ms": round(self.took_ms, 3)}

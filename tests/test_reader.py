@@ -1,0 +1,111 @@
+"""The reader on hand-built passages: features, the choice of span, calibrated confidence, abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer import QuestionType, classify
+from qa.reader import FEATURES, Evidence, Reader, Reason, _hops, features, load_model, spans_of
+
+WHEN = QuestionType("when", ("DATE", "TIME"))
+WHAT = QuestionType("what", ())
+# "Mercader attacked Trotsky in 1940 ." : head of every token, as spaCy's parser gives it
+TEXT = "Mercader attacked Trotsky in 1940 ."
+TOKENS = [(0, 8, "Mercader", False), (9, 17, "attack", False), (18, 25, "Trotsky", False),
+          (26, 28, "in", False), (29, 33, "1940", False), (34, 35, ".", True)]
+ARCS = [("PROPN", "nsubj", 1), ("VERB", "ROOT", 1), ("PROPN", "dobj", 1), ("ADP", "prep", 1),
+        ("NUM", "pobj", 3), ("PUNCT", "punct", 1)]
+TERMS = ["mercad", "attack", "trotski", None, "1940", None]
+
+
+class Entity:
+    def __init__(self, text, label, start):
+        self.text, self.label, self.start, self.end = text, label, start, start + len(text)
+
+
+ENTITIES = [Entity("Mercader", "PERSON", 0), Entity("Trotsky", "PERSON", 18), Entity("1940", "DATE", 29)]
+
+
+def evidence(matched=(1, 2), rank=1, score=5.0, coverage=1.0):
+    spans = spans_of(TEXT, ENTITIES, TOKENS, ARCS, [(0, 0), (2, 2)], TERMS)
+    return Evidence(rank, score, coverage, TEXT, spans, ARCS, frozenset(matched), TERMS)
+
+
+def test_candidates_are_entities_then_other_phrases():
+    spans = evidence().spans
+    assert [(s.text, s.label) for s in spans] == [("Mercader", "PERSON"), ("Trotsky", "PERSON"),
+                                                 ("1940", "DATE")]
+    assert spans[2].head == 4 and spans[2].terms == frozenset({"1940"})
+
+
+@pytest.mark.parametrize(("a", "b", "hops"), [(4, 4, 0), (4, 3, 1), (4, 1, 2), (0, 4, 3), (0, 2, 2)])
+def test_hops_count_edges_in_the_tree(a, b, hops):
+    assert _hops(ARCS, a, b) == hops
+
+
+def test_features_say_what_the_question_asks_for():
+    ev = evidence()
+    date, person = ev.spans[2], ev.spans[0]
+    x = dict(zip(FEATURES, features(WHEN, frozenset({"attack", "trotski"}), None, ev, date, 5.0),
+                 strict=True))
+    assert x["fits_type"] == 1.0 and x["typed_other"] == 0.0 and x["new_words"] == 1.0
+    y = dict(zip(FEATURES, features(WHEN, frozenset({"attack", "trotski"}), None, ev, person, 5.0),
+                 strict=True))
+    assert y["fits_type"] == 0.0 and y["typed_other"] == 1.0 and y["subject"] == 1.0
+    assert x["near_parse"] == pytest.approx(1 / 3) and y["near_parse"] == pytest.approx(1 / 2)
+
+
+def test_the_fitted_reader_answers_a_when_question_with_the_date():
+    reading = Reader().read(WHEN, frozenset({"attack", "trotski"}), None, [evidence()], 0.0)
+    assert reading.answer.text == "1940" and reading.answer.label == "DATE"
+    assert TEXT[reading.answer.start:reading.answer.end] == "1940"
+    assert 0.0 <= reading.answer.confidence <= 1.0
+
+
+def test_words_of_the_question_are_never_the_answer():
+    reading = Reader().read(WHEN, frozenset({"attack", "trotski", "mercad", "1940"}), None,
+                            [evidence()], 0.0)
+    assert reading.answer is None and reading.reason is Reason.NO_CANDIDATE
+
+
+def test_below_the_threshold_there_is_an_abstention_with_the_candidate_named():
+    reading = Reader().read(WHEN, frozenset({"attack", "trotski"}), None, [evidence()], 1.0)
+    assert reading.answer is None and reading.reason is Reason.LOW_CONFIDENCE
+    assert "'1940'" in reading.message and "1.00" in reading.message
+
+
+@pytest.mark.parametrize("question", ["Why did Mercader attack Trotsky?", "How did he do it?",
+                                      "Did Mercader attack Trotsky?"])
+def test_reasons_manners_and_yes_no_are_not_phrases(question):
+    reading = Reader().read(classify(question), frozenset({"attack"}), None, [evidence()], 0.0)
+    assert reading.reason is Reason.NOT_A_PHRASE
+
+
+def test_no_passage_no_answer():
+    assert Reader().read(WHAT, frozenset({"x"}), None, []).reason is Reason.NO_PASSAGE
+
+
+def test_a_higher_share_of_answerable_questions_raises_every_confidence():
+    args = (WHEN, frozenset({"attack", "trotski"}), None, [evidence(coverage=0.5)], 0.0)
+    low = Reader(answerable_share=0.3).read(*args).answer.confidence
+    fitted = Reader().read(*args).answer.confidence
+    high = Reader(answerable_share=0.9).read(*args).answer.confidence
+    assert low < fitted < high
+
+
+def test_a_model_file_missing_a_weight_says_how_to_refit():
+    model = dict(load_model())
+    model["weights"] = {k: v for k, v in model["weights"].items() if k != "fits_type"}
+    with pytest.raises(ValueError, match="python -m qa.fit"):
+        Reader(model)
+
+
+def test_the_share_of_answerable_questions_is_checked(monkeypatch):
+    from qa.errors import StartupError
+    from qa.reader import answerable_share
+
+    monkeypatch.setenv("QA_ANSWERABLE_SHARE", "1.5")
+    with pytest.raises(StartupError, match="between 0 and 1"):
+        answerable_share()
+    monkeypatch.setenv("QA_ANSWERABLE_SHARE", "0.5")
+    assert answerable_share() == 0.5
