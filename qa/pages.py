@@ -21,6 +21,7 @@ from .questions import SUFFIX, load_questions
 log = logging.getLogger(__name__)
 
 PAGE_TOP_K = 5
+SURE = 0.8  # from this estimated probability on, an answer is shown as likely right
 MAX_EXAMPLES = 4
 EXAMPLE_CANDIDATES = 60
 EXAMPLE_MAX_CHARS = 48  # short enough to read at a glance and fit a phone's width
@@ -77,21 +78,22 @@ def label_css(labels: dict[str, dict[str, str]]) -> str:
 
 
 def examples(engine) -> list[str]:
-    """Example questions that get a short answer, one per question type.
+    """Example questions the engine answers right, one per question type, checked at start-up
+    against the gold answers of each document's ``<name>.questions.jsonl``; none without such files."""
+    from .evaluate import RIGHT_F1, token_f1
 
-    They come from each document's ``<name>.questions.jsonl``; else a question about the title.
-    """
     found: dict[str, str] = {}
-    for question in _listed_questions(engine)[:EXAMPLE_CANDIDATES]:
-        result = engine.ask(question, 3)
-        if result.answer and result.question_type not in found:
-            found[result.question_type] = question
+    for q in _listed_questions(engine)[:EXAMPLE_CANDIDATES]:
+        result = engine.ask(q.question, 3)
+        if (result.answer and result.question_type not in found
+                and token_f1(result.answer.text, q.answers) >= RIGHT_F1):
+            found[result.question_type] = q.question
             if len(found) == MAX_EXAMPLES:
                 break
-    return list(found.values()) or [f"Who or what is {d.title}?" for d in engine.documents][:3]
+    return list(found.values())
 
 
-def _listed_questions(engine) -> list[str]:
+def _listed_questions(engine) -> list:
     """The short questions of each document's question file, as ``qa eval`` reads them."""
     paths = [f for d in engine.documents if d.path
              and (f := Path(d.path).with_name(Path(d.path).stem + SUFFIX)).is_file()]
@@ -102,7 +104,7 @@ def _listed_questions(engine) -> list[str]:
     except InvalidQuestionsFile as exc:
         log.warning("no example questions: %s", exc.detail)
         return []
-    return [q.question for q in listed if 0 < len(q.question) <= EXAMPLE_MAX_CHARS]
+    return [q for q in listed if q.answerable and 0 < len(q.question) <= EXAMPLE_MAX_CHARS]
 
 
 @bp.get("/")
@@ -115,8 +117,12 @@ def index():
         question = valid_question(q, "question")
     except InvalidRequest as exc:
         return render_page(q, error=sentence(exc.detail)), 400
-    result = ask(question, PAGE_TOP_K)
-    return render_page(question, result=result)
+    chosen = request.args.get("document") or None
+    if chosen is not None and chosen not in current_app.extensions["qa.site"].titles:
+        return render_page(question, error=f"There is no document named {chosen[:40]!r}: choose one "
+                           "from the list."), 404
+    result = ask(question, PAGE_TOP_K, [chosen] if chosen else None)
+    return render_page(question, result=result, document=chosen)
 
 
 @bp.get("/labels.css")
@@ -128,14 +134,15 @@ def labels_css():
     return response
 
 
-def render_page(question: str = "", result: dict | None = None, error: str | None = None) -> str:
+def render_page(question: str = "", result: dict | None = None, error: str | None = None,
+                document: str | None = None) -> str:
     """The page, with a result (answer, legend, passages), an error message, or neither."""
     site: Site = current_app.extensions["qa.site"]
     view = present(result, site) if result else None
     return render_template(
         "index.html", question=question, view=view, error=error, examples=site.examples,
         facts=site.facts, titles=site.titles, top_k=PAGE_TOP_K, max_question=MAX_QUESTION,
-        data=site.data,
+        data=site.data, document=document,
         status=error or (view["summary"] if view else ""))
 
 
@@ -150,8 +157,19 @@ def present(result: dict, site: Site) -> dict[str, Any]:
                          "segments": segments(p["text"], p["entities"], p["matches"], span)})
     used = dict.fromkeys(e["label"] for p in result["passages"] for e in p["entities"])
     legend = [(label, site.labels.get(label, {}).get("description", "")) for label in used]
-    return {"answer": answer, "reason": sentence(result["no_answer_reason"]), "passages": passages,
-            "legend": legend, "summary": summary(result)}
+    return {"answer": answer, "certainty": certainty(answer), "reason": sentence(result["no_answer_reason"]),
+            "passages": passages, "legend": legend, "summary": summary(result)}
+
+
+def certainty(answer: dict | None) -> dict[str, str] | None:
+    """How sure the answer is, in words: its estimated chance of being right; app.js says the same."""
+    if not answer:
+        return None
+    chance = f"{round(answer['confidence'] * 100)}%"
+    if answer["confidence"] >= SURE:
+        return {"kind": "sure", "text": f"Likely right: an estimated {chance} chance."}
+    return {"kind": "possible", "text": f"A possible answer: an estimated {chance} chance of being "
+                                        "right. Check it in the passage."}
 
 
 def sentence(text: str | None) -> str:

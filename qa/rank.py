@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ANSWER_TYPE_BONUS = 0.5  # measured: +1 pt Hit@1 on the Eitingon questions, +9 pts on the Curie ones
-DOCUMENT_WEIGHT = 0.5  # share of a passage's BM25 lost when its document matches the question least
+DOCUMENT_WEIGHT = 1.0  # share of BM25 lost by the worst-matching document; measured: SQuAD Hit@1 .723 (0, 0.5) -> .725
 
 
 @dataclass(frozen=True)

@@ -73,3 +73,14 @@ def corpus(tmp_path):
     d.mkdir()
     (d / "lighthouse.txt").write_bytes((TINY / "lighthouse.txt").read_bytes())
     return d
+
+
+@pytest.fixture(scope="session")
+def mixed_engine(tmp_path_factory):
+    """The engine over a folder of two articles: the seed article and the Marie Curie one."""
+    from qa.engine import Engine
+
+    d = tmp_path_factory.mktemp("mixed")
+    (d / "article.txt").write_bytes(ARTICLE.read_bytes())
+    (d / "marie_curie.txt").write_bytes((ROOT / "corpus" / "generalisation" / "marie_curie.txt").read_bytes())
+    return Engine.from_corpus(d)

@@ -396,3 +396,31 @@ def test_security_headers_on_every_api_response(client, method, path, kwargs):
 def test_no_wildcard_cors(client):
     response = client.get("/api/health", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+@pytest.mark.parametrize("request_kwargs", [
+    {"method": "POST", "json": {"question": "When did Eitingon die?", "documents": ["nope"]}},
+    {"method": "GET", "query_string": {"q": "When did Eitingon die?", "document": "nope"}},
+])
+def test_an_unknown_document_is_a_404_listing_the_documents(client, request_kwargs):
+    response = client.open("/api/ask", **request_kwargs)
+    assert response.status_code == 404 and response.get_json()["documents"] == ["article"]
+
+
+def test_documents_and_min_confidence_are_honoured(client):
+    body = post_json(client, {"question": "When did Eitingon die?", "documents": ["article"],
+                              "min_confidence": 1.0}).get_json()
+    assert body["answer"] is None and body["no_answer_code"] == "low_confidence"
+    body = client.get("/api/ask?q=When+did+Eitingon+die%3F&document=article&min_confidence=0").get_json()
+    assert body["answer"]["text"] == "1981"
+
+
+@pytest.mark.parametrize(("body", "fragment"), [
+    ({"question": "When?", "documents": "article"}, "list of document names"),
+    ({"question": "When?", "documents": []}, "list of document names"),
+    ({"question": "When?", "min_confidence": 2}, "from 0 to 1"),
+    ({"question": "When?", "min_confidence": True}, "from 0 to 1"),
+])
+def test_bad_documents_or_min_confidence_say_what_to_send(client, body, fragment):
+    response = post_json(client, body)
+    assert response.status_code == 400 and fragment in response.get_json()["detail"]

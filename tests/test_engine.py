@@ -133,3 +133,36 @@ def test_words_from_questions_are_not_kept_once_the_index_is_built(engine):
     before = len(engine.analyzer._stem_cache)
     engine.ask("quixotic flibbertigibbets zymurgically", 3)
     assert len(engine.analyzer._stem_cache) == before
+
+
+def test_a_question_can_be_asked_within_chosen_documents(mixed_engine):
+    everywhere = mixed_engine.ask("When was she born?", 10)
+    assert {p.document for p in everywhere.passages} >= {"marie_curie"}
+    within = mixed_engine.ask("When did he die?", 10, ["article"])
+    assert within.passages and {p.document for p in within.passages} == {"article"}
+
+
+def test_an_unknown_document_is_refused_with_the_ones_that_exist(mixed_engine):
+    from qa.errors import NotFound
+
+    with pytest.raises(NotFound) as caught:
+        mixed_engine.ask("When?", 3, ["nope"])
+    assert caught.value.extra["documents"] == ["article", "marie_curie"]
+
+
+def test_the_document_that_matches_the_question_best_is_preferred(mixed_engine):
+    result = mixed_engine.ask("Who killed Trotsky?", 5)
+    assert result.passages[0].document == "article"
+    penalties = [c for p in result.passages for c in p.explanation if c.kind == "document"]
+    assert all(c.score < 0 for c in penalties)
+    for p in result.passages:
+        assert sum(c.score for c in p.explanation) == pytest.approx(p.score, abs=1e-3)
+
+
+def test_pronouns_get_the_subject_only_in_an_article_about_a_person(tmp_path):
+    from qa.engine import Engine
+
+    (tmp_path / "probe.txt").write_text("Lunar Probe\n\nThe Lunar Probe was launched in 1969. "
+                                        "Aldrin joined him on the surface. He walked for an hour.\n")
+    engine = Engine.from_corpus(tmp_path)
+    assert all(p.subject_ref is None for p in engine.passages)

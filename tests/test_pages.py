@@ -255,3 +255,30 @@ def test_segments_keep_every_character_and_skip_overlapping_entities():
     assert [s["label"] for s in out] == ["A", None]
     assert "".join(r["text"] for s in out for r in s["runs"]) == text
     assert [r["text"] for s in out for r in s["runs"] if r["term"]] == ["c def", " g"]
+
+
+def test_several_documents_get_a_picker_that_narrows_the_answer(mixed_engine):
+    from qa.app import create_app
+
+    client = create_app({"TESTING": True}, engine=mixed_engine).test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert '<select id="document" name="document">' in page and "Marie Curie" in page
+    narrowed = client.get("/?q=When+was+she+born%3F&document=article").get_data(as_text=True)
+    assert "marie" not in narrowed.split('id="results"')[1].split("</ol>")[0].lower()
+    assert client.get("/?q=When%3F&document=nope").status_code == 404
+
+
+def test_the_answer_says_how_likely_it_is_to_be_right(client):
+    page = client.get("/?q=When+did+Eitingon+die%3F").get_data(as_text=True)
+    assert "chance" in page and ("is-sure" in page or "is-possible" in page)
+
+
+def test_examples_are_only_questions_the_engine_answers_right(engine):
+    from qa.evaluate import token_f1
+    from qa.pages import _listed_questions, examples
+
+    golds = {q.question: q.answers for q in _listed_questions(engine)}
+    shown = examples(engine)
+    assert shown
+    for question in shown:
+        assert token_f1(engine.ask(question, 3).answer.text, golds[question]) >= 0.5

@@ -8,6 +8,7 @@
   const input = document.getElementById("q");
   const status = document.getElementById("status");
   const results = document.getElementById("results");
+  const picker = document.getElementById("document");
   let pending = null;
 
   // el("p", {class: "x"}, "text", child) -> <p class="x">text<child></p>; strings become text nodes.
@@ -68,16 +69,23 @@
     return node;
   }
 
+  function certainty(a, sure) {
+    const chance = `${Math.round(a.confidence * 100)}%`;
+    return sure ? `Likely right: an estimated ${chance} chance.`
+      : `A possible answer: an estimated ${chance} chance of being right. Check it in the passage.`;
+  }
+
   function renderAnswer(result) {
     const a = result.answer;
-    const section = el("section", { class: a ? "answer" : "answer is-empty", "aria-labelledby": "answer-title" },
+    const sure = a && a.confidence >= 0.8;  // pages.SURE
+    const section = el("section", { class: a ? `answer is-${sure ? "sure" : "possible"}` : "answer is-empty",
+                                    "aria-labelledby": "answer-title" },
       el("h2", { id: "answer-title" }, "Answer"));
     if (a) {
       section.append(
         el("p", { class: "answer-text" }, el("span", { class: "answer-span" }, a.text), " ",
           el("span", { class: "chip", "data-label": a.label }, a.label)),
-        el("p", { class: "answer-meta" },
-          `from passage ${a.passage_rank} · confidence ${a.confidence.toFixed(2)}`));
+        el("p", { class: "answer-meta" }, `${certainty(a, sure)} From passage ${a.passage_rank}.`));
     } else {
       section.append(el("p", { class: "no-answer" }, el("strong", {}, "No short answer."), " ",
         sentence(result.no_answer_reason)));
@@ -157,7 +165,8 @@
     if (pending) pending.abort();
     const controller = (pending = new AbortController());
     if (history) {
-      const url = `${location.pathname}?q=${encodeURIComponent(q)}`;
+      const within = picker && picker.value ? `&document=${encodeURIComponent(picker.value)}` : "";
+      const url = `${location.pathname}?q=${encodeURIComponent(q)}${within}`;
       if (history === "push") window.history.pushState({ q }, "", url);
       else window.history.replaceState({ q }, "", url);
     }
@@ -169,7 +178,9 @@
       const response = await fetch("/api/ask", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ question: q, top_k: data.top_k }),
+        body: JSON.stringify(picker && picker.value
+          ? { question: q, top_k: data.top_k, documents: [picker.value] }
+          : { question: q, top_k: data.top_k }),
         signal: controller.signal,
       });
       const body = await response.json().catch(() => null);
