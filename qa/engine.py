@@ -6,7 +6,6 @@ import contextlib
 import logging
 import math
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,13 +26,13 @@ from .nlp import (
     without_surrogates,
 )
 from .passages import Entity, Passage, make_entities_consistent, mark_subject_references, parse
+from .question_tokenizer import QuestionTokenizer
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = "corpus"
 RERANK_DEPTH = 20
-KEPT_QUESTION_TOKENS = 10_000  # new question tokens spaCy may keep (random words: ~10 MiB)
-_SPAN = re.compile(r"\S+|\s+")  # what spaCy's tokenizer caches: runs of (non-)white space
+KEPT_QUESTION_TOKENS = 0  # no longer used: questions have a scratch vocabulary (qa/question_tokenizer.py)
 ANSWER_TYPE_BONUS = 0.5  # measured: +1 pt Hit@1 on the Eitingon questions, +9 pts on the Curie ones
 
 
@@ -141,20 +140,19 @@ class Engine:
         return cls(documents, passages, nlp, pipeline_id(nlp), normalisation, variant, k1, b)
 
     def _terms(self, text: str) -> list[tuple[str, int, int]]:
-        """Terms of a question or title; spaCy keeps the words and spans it learns, up to a budget.
+        """Terms of a question or title, from the pipeline's tokenizer rules on a scratch vocabulary.
 
-        Kept words and tokenizer cache entries make known spans several times cheaper; a question
-        with new spans past the budget has its additions freed again (memory zone), so memory
-        stays bounded whatever clients send.
+        Questions never reach the shared vocabulary, so memory stays bounded whatever clients send,
+        and long runs without spaces are cut first, so their cost is too (qa/question_tokenizer.py).
+        With lemmas the whole pipeline runs, its additions freed again (memory zone): ``qa eval`` only.
         """
-        new = {s for s in _SPAN.findall(text) if s not in self._kept_spans}
-        tokens = sum(1 + len(s) // 8 for s in new)  # a generous count: long spans split up
-        if tokens <= self._kept_tokens_left:
-            self._kept_spans |= new
-            self._kept_tokens_left -= tokens
-            return self._analyse(text, self._question_nlp(text))
-        with self.nlp.memory_zone():
-            return self._analyse(text, self._question_nlp(text))
+        if self._question_nlp is self.nlp:
+            with self.nlp.memory_zone():
+                return self._analyse(text, self._question_nlp(text))
+        tokenizer = getattr(self, "_question_tokenizer", None)
+        if tokenizer is None:
+            tokenizer = self._question_tokenizer = QuestionTokenizer(self.nlp.tokenizer)
+        return self.analyzer.terms(text, tokenizer(text))
 
     def _analyse(self, text: str, doc) -> list[tuple[str, int, int]]:
         return self.analyzer.terms(text, [(t.idx, t.idx + len(t.text), t.lemma_, t.is_punct)
