@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, request
 from flask.json.provider import DefaultJSONProvider
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from . import api, gate, openapi, pages
@@ -18,6 +21,8 @@ from .errors import QAError, problem
 log = logging.getLogger(__name__)
 
 WEB = Path(__file__).resolve().parent.parent / "web"
+STATIC, TEMPLATES = WEB / "static", WEB / "templates"  # apart, so no template is served as a file
+API_CACHE_CONTROL = "no-store"  # answers are cheap, may be private and change with the corpus
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
                                "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
@@ -53,8 +58,8 @@ class JSONProvider(DefaultJSONProvider):
 
 def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = None) -> Flask:
     """An app serving the page and /api; builds the engine from QA_CORPUS unless one is given."""
-    app = Flask(__name__, static_folder=str(WEB), static_url_path="/static",
-                template_folder=str(WEB))
+    app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static",
+                template_folder=str(TEMPLATES))
     app.json = JSONProvider(app)
     # one byte over the limit is read, so that a body of unknown length can be told to be too large
     app.config.from_mapping(QA_CORPUS=corpus_path(), MAX_CONTENT_LENGTH=api.MAX_BODY + 1,
@@ -74,10 +79,23 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
 
 
 def secure(response: Response) -> Response:
-    """Security headers on every response, pages, API, static files and errors alike."""
+    """Security headers on every response, pages, API, static files and errors alike; nothing from
+    the request's headers echoed (redirects are relative); API answers are never stored by caches."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if "Location" in response.headers:
+        response.headers["Location"] = relative(response.headers["Location"])
+    if request.path == "/api" or request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", API_CACHE_CONTROL)
     return response
+
+
+def relative(location: str) -> str:
+    """A redirect target without scheme and host: werkzeug builds them from the request's Host
+    header, which would let a client (or a shared cache it poisons) send others anywhere."""
+    parts = urlsplit(location)
+    path = "/" + parts.path.lstrip("/")  # never "//host": that is a host too
+    return urlunsplit(("", "", path, parts.query, parts.fragment))
 
 
 def handle_error(exc: Exception):
@@ -101,7 +119,7 @@ def handle_error(exc: Exception):
         response = api_problem(body)
     else:
         try:
-            response = Response(pages.render_page(error=body["detail"]), mimetype="text/html")
+            response = Response(pages.render_page(error=body["detail"], status=status), mimetype="text/html")
         except Exception:  # the page itself failed: fall back to plain text
             log.exception("cannot render the error page")
             response = Response(body["detail"] + "\n", mimetype="text/plain")
@@ -127,3 +145,23 @@ def _allowed(exc: HTTPException) -> str:
     """The Allow header's methods in a fixed order (werkzeug's come from a set: any order)."""
     methods = {m.strip() for k, v in exc.get_headers() if k.lower() == "allow" for m in v.split(",")}
     return ", ".join(sorted(m for m in methods if m))
+
+
+def bare_error(status: int, detail: str, path: str | None, retry_after: int | None = None,
+               slug: str | None = None) -> tuple[list[tuple[str, str]], bytes]:
+    """Headers and body of an error answered without Flask (by the server itself, before or instead
+    of the app): problem+json under /api/ or when the path is unknown, a short page elsewhere; the
+    same security headers; the detail is ours, never text from the request."""
+    body = problem(status, detail, slug=slug)
+    if path is None or path == "/api" or path.startswith("/api/"):
+        data, kind = json.dumps(body).encode(), "application/problem+json"
+    else:
+        data = (f"<!doctype html><meta charset=\"utf-8\"><title>{body['title']} · article-qa</title>"
+                f"<h1>{body['title']}</h1><p>{escape(pages.sentence(detail))}</p>"
+                "<p><a href=\"/\">Ask a question</a></p>\n").encode()
+        kind = "text/html; charset=utf-8"
+    headers = [("Content-Type", kind), ("Content-Length", str(len(data))),
+               ("Cache-Control", API_CACHE_CONTROL), *SECURITY_HEADERS.items()]
+    if retry_after is not None:
+        headers.append(("Retry-After", str(retry_after)))
+    return headers, data

@@ -5,12 +5,15 @@ No spaCy here: this is plain text structure, so it is fast, testable and reusabl
 
 from __future__ import annotations
 
+import logging
 import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CorpusError
+
+log = logging.getLogger(__name__)
 
 LEAD_SECTION = "Introduction"
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -108,11 +111,29 @@ def corpus_files(path: str | Path) -> list[Path]:
         raise CorpusError(f"corpus path {str(p)!r} does not exist: give a .txt file or a folder of them "
                           "(--corpus PATH or QA_CORPUS).")
     if p.is_dir():
-        files = sorted(f for f in p.glob("*.txt") if f.is_file())
+        files, outside = inside(p, sorted(p.glob("*.txt")))
         if not files:
-            raise CorpusError(f"corpus folder {str(p)!r} has no .txt files: add one article per .txt file.")
+            skipped = f" ({len(outside)} link(s) out of it skipped)" if outside else ""
+            raise CorpusError(f"corpus folder {str(p)!r} has no .txt files{skipped}: add one article "
+                              "per .txt file.")
         return files
     return [p]
+
+
+def inside(folder: Path, candidates: list[Path]) -> tuple[list[Path], list[Path]]:
+    """The candidates that are regular files within ``folder`` once links are followed, and the links
+    that lead out of it: those are skipped with a warning naming them, never read or served."""
+    root = folder.resolve()
+    files, outside = [], []
+    for f in candidates:
+        target = f.resolve()
+        if not target.is_relative_to(root):
+            log.warning("skipped %s: it links to %s, outside the corpus folder %s; copy the file into "
+                        "the folder to use it", f, target, root)
+            outside.append(f)
+        elif f.is_file():
+            files.append(f)
+    return files, outside
 
 
 def read_bytes(file: Path) -> bytes:

@@ -6,7 +6,6 @@ import contextlib
 import logging
 import math
 import os
-import re
 import time
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from .nlp import (
     without_surrogates,
 )
 from .passages import Passage, make_entities_consistent, mark_subject_references, parse
+from .question_tokenizer import QuestionTokenizer
 from .rank import Ranked, document_shares, rerank
 from .reader import Evidence, Reader, answerable_share, spans_of
 from .result import RankedPassage, Result
@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = "corpus"
 RERANK_DEPTH = 20
-KEPT_QUESTION_TOKENS = 10_000  # new question tokens spaCy may keep (random words: ~10 MiB)
-_SPAN = re.compile(r"\S+|\s+")  # what spaCy's tokenizer caches: runs of (non-)white space
 
 
 def corpus_path() -> str:
@@ -57,8 +55,6 @@ class Engine:
         self.nlp = nlp
         self.analyzer = Analyzer(frozenset(nlp.Defaults.stop_words), normalisation)
         self._question_nlp = nlp if normalisation.lemma else nlp.tokenizer
-        self._kept_spans: set[str] = set()
-        self._kept_tokens_left = KEPT_QUESTION_TOKENS
         titles = {d.name: self._terms(d.title) for d in documents}
         self.title_terms = {name: frozenset(t for t, _, _ in terms) for name, terms in titles.items()}
         own_terms = [self.analyzer.terms(p.text, p.tokens) for p in passages]
@@ -112,20 +108,19 @@ class Engine:
         return cls(documents, passages, nlp, pipeline_id(nlp), normalisation, variant, k1, b, reader)
 
     def _terms(self, text: str) -> list[tuple[str, int, int]]:
-        """Terms of a question or title; spaCy keeps the words and spans it learns, up to a budget.
+        """Terms of a question or title, from the pipeline's tokenizer rules on a scratch vocabulary.
 
-        Kept words and tokenizer cache entries make known spans several times cheaper; a question
-        with new spans past the budget has its additions freed again (memory zone), so memory
-        stays bounded whatever clients send.
+        Questions never reach the shared vocabulary, so memory stays bounded whatever clients send,
+        and long runs without spaces are cut first, so their cost is too (qa/question_tokenizer.py).
+        With lemmas the whole pipeline runs, its additions freed again (memory zone): ``qa eval`` only.
         """
-        new = {s for s in _SPAN.findall(text) if s not in self._kept_spans}
-        tokens = sum(1 + len(s) // 8 for s in new)  # a generous count: long spans split up
-        if tokens <= self._kept_tokens_left:
-            self._kept_spans |= new
-            self._kept_tokens_left -= tokens
-            return self._analyse(text, self._question_nlp(text))
-        with self.nlp.memory_zone():
-            return self._analyse(text, self._question_nlp(text))
+        if self._question_nlp is self.nlp:
+            with self.nlp.memory_zone():
+                return self._analyse(text, self._question_nlp(text))
+        tokenizer = getattr(self, "_question_tokenizer", None)
+        if tokenizer is None:
+            tokenizer = self._question_tokenizer = QuestionTokenizer(self.nlp.tokenizer)
+        return self.analyzer.terms(text, tokenizer(text))
 
     def _analyse(self, text: str, doc) -> list[tuple[str, int, int]]:
         return self.analyzer.terms(text, [(t.idx, t.idx + len(t.text), t.lemma_, t.is_punct)

@@ -28,6 +28,18 @@ EXAMPLE_MAX_CHARS = 48  # short enough to read at a glance and fit a phone's wid
 OTHER_COLOUR = "#ddd"  # displaCy's colour for a label it has none for
 _SAFE_LABEL = re.compile(r"[A-Za-z0-9_\-]{1,40}")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
+# The heading over an error, by HTTP status, shared with web/static/app.js through the page's data.
+ERROR_HEADINGS = {
+    "400": "Something is wrong with the question",
+    "404": "There is nothing here",
+    "405": "This page cannot be used that way",
+    "408": "The request took too long to arrive",
+    "413": "The question is too long",
+    "415": "Something is wrong with the request",
+    "503": "The service is busy",
+    "5xx": "The server failed to answer",
+    "unreachable": "The server cannot be reached",
+}
 
 bp = Blueprint("pages", __name__)
 
@@ -52,7 +64,8 @@ def _site(state) -> None:
 def build_site(engine) -> Site:
     labels = entity_labels(engine)
     titles = {d.name: d.title for d in engine.documents}
-    data = htmlsafe_json_dumps({"labels": labels, "titles": titles, "top_k": PAGE_TOP_K})
+    data = htmlsafe_json_dumps({"labels": labels, "titles": titles, "top_k": PAGE_TOP_K,
+                                "headings": ERROR_HEADINGS})
     return Site(labels, label_css(labels), data, examples(engine), titles,
                 {"passages": len(engine.passages), "documents": len(engine.documents),
                  "model": engine.model})
@@ -120,7 +133,7 @@ def index():
     chosen = request.args.get("document") or None
     if chosen is not None and chosen not in current_app.extensions["qa.site"].titles:
         return render_page(question, error=f"There is no document named {chosen[:40]!r}: choose one "
-                           "from the list."), 404
+                           "from the list.", status=404), 404
     result = ask(question, PAGE_TOP_K, [chosen] if chosen else None)
     return render_page(question, result=result, document=chosen)
 
@@ -134,15 +147,21 @@ def labels_css():
     return response
 
 
+def error_heading(status: int) -> str:
+    """The heading over an error message: what kind of error it is (app.js picks it the same way)."""
+    return ERROR_HEADINGS.get(str(status)) or ERROR_HEADINGS["5xx" if status >= 500 else "400"]
+
+
 def render_page(question: str = "", result: dict | None = None, error: str | None = None,
-                document: str | None = None) -> str:
-    """The page, with a result (answer, legend, passages), an error message, or neither."""
+                status: int = 400, document: str | None = None) -> str:
+    """The page, with a result (answer, legend, passages), an error message (of an HTTP status),
+    or neither."""
     site: Site = current_app.extensions["qa.site"]
     view = present(result, site) if result else None
     return render_template(
         "index.html", question=question, view=view, error=error, examples=site.examples,
         facts=site.facts, titles=site.titles, top_k=PAGE_TOP_K, max_question=MAX_QUESTION,
-        data=site.data, document=document,
+        data=site.data, document=document, heading=error_heading(status) if error else "",
         status=error or (view["summary"] if view else ""))
 
 
@@ -191,7 +210,7 @@ def segments(text: str, entities: list[dict], matches: list[dict],
              answer: tuple[int, int] | None = None) -> list[dict[str, Any]]:
     """The text cut into entity and plain segments, each a list of runs (flagged: question term).
 
-    Mirrors ``segments`` in web/app.js, so the page looks the same with or without JavaScript.
+    Mirrors ``segments`` in web/static/app.js, so the page looks the same with or without JavaScript.
     """
     terms = [(m["start"], m["end"]) for m in matches]
 

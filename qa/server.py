@@ -1,24 +1,36 @@
-"""``qa serve``: the app under gunicorn, with the engine built once before the workers fork."""
+"""``qa serve``: the app under gunicorn's gevent worker (qa/worker.py), the engine built once before the fork.
+
+Why gevent (measured in benchmarks/hostile.py, figures in the README): gunicorn's threaded worker
+hands each connection to a thread that blocks on it, so 20 slow or 300 silent sockets held every
+thread and the service was down for everyone; under gevent they are greenlets, each a few KiB.
+"""
 
 from __future__ import annotations
 
 import os
 import socket
 import sys
+import warnings
 from typing import Any
 
+from gevent import monkey
+from gevent.monkey import MonkeyPatchWarning
 from gunicorn.app.base import BaseApplication
 
 from .errors import StartupError
+from .shed import Shedder
 
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms'
 MAX_REQUEST_LINE = 8190  # gunicorn's largest finite limit: room for a 1000-character GET question
-# Overload: each worker accepts at most WORKER_CONNECTIONS connections and the kernel queues at most
-# BACKLOG more; in a worker THREADS requests run at once, and those that cannot reach the engine
-# within its gate's wait get 503 + Retry-After (qa/gate.py): queues and waits are bounded.
-THREADS = 8
-WORKER_CONNECTIONS = 128
+# Overload: each worker holds at most WORKER_CONNECTIONS connections (greenlets) and the kernel queues
+# at most BACKLOG more; a request's headers must arrive within KEEPALIVE seconds (also the idle time
+# of a kept-alive connection), the rest of it within qa.worker.REQUEST_SECONDS; while a worker's event
+# loop lags, new requests get 503 + Retry-After at once (qa/shed.py), and those that cannot reach the
+# engine within its gate's wait get it too (qa/gate.py): queues and waits are bounded.
+WORKER_CLASS = "qa.worker.Worker"
+WORKER_CONNECTIONS = 1000
 BACKLOG = 256
+KEEPALIVE = 5
 MAX_REQUESTS = 20_000  # a worker is replaced (forked again from the preloaded master) after this many
 MAX_REQUESTS_JITTER = 2_000  # ... give or take, so that workers are not replaced all at once
 
@@ -49,8 +61,13 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
     check_address(host, port)
     settings = options(host, port, workers)
     engine = Engine.from_corpus(corpus, progress=sys.stderr.isatty())
+    # gevent's locks from here on (the gate's among them): the workers fork from this process. Not
+    # earlier: parsing the corpus may use processes of its own.
+    with warnings.catch_warnings():  # ssl was imported (urllib3, via spaCy): no TLS is served here
+        warnings.simplefilter("ignore", MonkeyPatchWarning)
+        monkey.patch_all()
     app = create_app({"QA_CORPUS": corpus or corpus_path()}, engine=engine)
-    Server(app, settings).run()
+    Server(Shedder(app), settings).run()
 
 
 def max_requests() -> int:
@@ -75,10 +92,10 @@ def options(host: str, port: int, workers: int) -> dict[str, Any]:
     return {
         "bind": _netloc(host, port),
         "workers": workers,
-        "worker_class": "gthread",
-        "threads": THREADS,
+        "worker_class": WORKER_CLASS,
         "worker_connections": WORKER_CONNECTIONS,
         "backlog": BACKLOG,
+        "keepalive": KEEPALIVE,
         "max_requests": limit,
         "max_requests_jitter": MAX_REQUESTS_JITTER if limit else 0,
         "preload_app": True,

@@ -133,3 +133,25 @@ def test_a_symlink_loop_is_named_as_such(tmp_path):
     loop.symlink_to(loop)
     with pytest.raises(CorpusError, match="symbolic link to nothing"):
         read_corpus(loop)
+
+
+def test_a_link_out_of_the_corpus_folder_is_skipped_with_a_warning_naming_it(corpus, tmp_path, caplog):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Secret\n\nThe password is swordfish.\n", encoding="utf-8")
+    (corpus / "passwd.txt").symlink_to("/etc/passwd")
+    (corpus / "secret.txt").symlink_to(secret)
+    (corpus / "again.txt").symlink_to(corpus / "lighthouse.txt")  # a link within the folder is fine
+    with caplog.at_level("WARNING", logger="qa.corpus"):
+        documents = read_corpus(corpus)
+    assert [d.name for d in documents] == ["again", "lighthouse"]
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "passwd.txt" in warned and "/etc/passwd" in warned and "secret.txt" in warned
+    assert "outside the corpus folder" in warned
+
+
+def test_a_folder_of_only_outside_links_is_refused_saying_so(tmp_path):
+    folder = tmp_path / "links"
+    folder.mkdir()
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    with pytest.raises(CorpusError, match=r"no \.txt files \(1 link\(s\) out of it skipped\)"):
+        read_corpus(folder)

@@ -125,24 +125,11 @@ def test_invisible_and_compatibility_characters_do_not_hide_a_word(engine, quest
     assert engine.question_terms(question) == engine.question_terms("Who killed Trotsky?")
 
 
-def test_new_words_in_questions_stop_growing_spacy_s_strings_after_the_kept_budget(engine,
-                                                                                   monkeypatch):
-    """Memory stays bounded: once the engine's budget of kept question tokens is spent, words it
-    never saw are freed after each question (spaCy's memory zone), so the StringStore stays put."""
-    import qa.engine
-
-    def unseen(i: int) -> str:
-        return f"Did Eitingon meet Zq{i}xv in {100_000 + i} and pay {i * 7919} roubles?"
-
+def test_new_words_in_questions_never_grow_spacy_s_shared_strings(engine):
+    """Memory stays bounded: questions are tokenised on a scratch vocabulary (qa/question_tokenizer.py),
+    so words the engine never saw leave the shared StringStore as it was."""
     strings = engine.nlp.vocab.strings
-    grows = qa.engine.Engine(engine.documents, engine.passages, engine.nlp, engine.model)
-    before = len(strings)
-    for i in range(50):
-        grows.ask(unseen(i))
-    assert len(strings) > before, "within the budget spaCy keeps new words (the test can see growth)"
-    monkeypatch.setattr(qa.engine, "KEPT_QUESTION_TOKENS", 0)
-    bounded = qa.engine.Engine(engine.documents, engine.passages, engine.nlp, engine.model)
     before = len(strings)
     for i in range(1000, 3000):
-        bounded.ask(unseen(i))
+        engine.ask(f"Did Eitingon meet Zq{i}xv in {100_000 + i} and pay {i * 7919} roubles?")
     assert len(strings) == before

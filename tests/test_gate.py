@@ -131,7 +131,7 @@ def test_gunicorn_bounds_its_queues_and_replaces_workers_now_and_then(monkeypatc
 
     monkeypatch.delenv("QA_MAX_REQUESTS", raising=False)
     settings = options("127.0.0.1", 8000, 2)
-    assert settings["worker_class"] == "gthread" and settings["threads"] > 1
+    assert settings["worker_class"] == "qa.worker.Worker" and 0 < settings["keepalive"] <= 10
     assert 0 < settings["worker_connections"] <= 1000 and 0 < settings["backlog"] <= 2048
     assert settings["max_requests"] > 0 and 0 < settings["max_requests_jitter"] < settings["max_requests"]
     monkeypatch.setenv("QA_MAX_REQUESTS", "0")

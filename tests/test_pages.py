@@ -211,7 +211,7 @@ def test_label_colours_are_displacy_s(client):
 
 
 def test_script_builds_the_page_from_text_never_from_html():
-    script = (WEB / "app.js").read_text(encoding="utf-8")
+    script = (WEB / "static" / "app.js").read_text(encoding="utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
                  "new Function"):
         assert sink not in script
@@ -282,3 +282,32 @@ def test_examples_are_only_questions_the_engine_answers_right(engine):
     assert shown
     for question in shown:
         assert token_f1(engine.ask(question, 3).answer.text, golds[question]) >= 0.5
+
+
+@pytest.mark.parametrize(("path", "status", "heading"), [
+    ("/?q=%01", 400, "Something is wrong with the question"),
+    ("/no-such-page", 404, "There is nothing here"),
+])
+def test_the_error_heading_fits_the_error(client, path, status, heading):
+    response = client.get(path)
+    assert response.status_code == status
+    assert f"<h2>{heading}</h2>" in response.get_data(as_text=True)
+
+
+def test_a_busy_service_is_not_called_a_wrong_question(engine):
+    from qa.app import create_app
+
+    app = create_app({"TESTING": True, "QA_MAX_ASKING": 0, "QA_BUSY_WAIT": 0}, engine=engine)
+    response = app.test_client().get("/?q=When+did+Eitingon+die%3F")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and "<h2>The service is busy</h2>" in page
+    assert "<h2>Something is wrong with the question</h2>" not in page
+
+
+def test_the_script_picks_error_headings_from_the_same_table(client):
+    from qa.pages import ERROR_HEADINGS
+
+    script = (WEB / "static" / "app.js").read_text(encoding="utf-8")
+    assert "data.headings" in script and "Something is wrong" not in script
+    page = client.get("/").get_data(as_text=True)
+    assert all(heading in page for heading in ERROR_HEADINGS.values())  # in the page's data

@@ -145,9 +145,15 @@
     setStatus(summary(result), false);
   }
 
-  function renderError(message) {
+  function heading(status) {  // as error_heading in qa/pages.py
+    const h = data.headings;
+    if (status === null) return h.unreachable;
+    return h[String(status)] || (status >= 500 ? h["5xx"] : h["400"]);
+  }
+
+  function renderError(message, status) {
     results.replaceChildren(el("div", { class: "problem", role: "alert" },
-      el("h2", {}, "Something is wrong with the question"), el("p", {}, message)));
+      el("h2", {}, heading(status)), el("p", {}, message)));
     setStatus(message, true);
   }
 
@@ -185,13 +191,14 @@
       });
       const body = await response.json().catch(() => null);
       if (!response.ok || !body) {
-        renderError(sentence(body && body.detail) || `The server answered ${response.status}: try again.`);
+        renderError(sentence(body && body.detail) || `The server answered ${response.status}: try again.`,
+          response.status);
       } else {
         render(body);
       }
     } catch (err) {
       if (err.name === "AbortError") return;
-      renderError("Could not reach the server: check that it is running, then try again.");
+      renderError("Could not reach the server: check that it is running, then try again.", null);
     } finally {
       if (pending === controller) {
         pending = null;
