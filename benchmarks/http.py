@@ -45,16 +45,20 @@ def bare_app(body: dict):
 
 def serve(kind: str, port: int, body: str | None = None) -> None:
     """Run qa's app, or a bare one answering ``body`` (a JSON file), as ``qa serve`` runs it."""
-    from qa.server import Server, options
+    from qa.server import Server, options, patch
+    from qa.shed import Shedder
 
     if kind == "qa":
         from qa.app import create_app
         from qa.engine import Engine
 
-        app = create_app({"QA_CORPUS": str(ARTICLE)}, engine=Engine.from_corpus(ARTICLE))
+        engine = Engine.from_corpus(ARTICLE)
+        patch()
+        app = create_app({"QA_CORPUS": str(ARTICLE)}, engine=engine)
     else:
+        patch()
         app = bare_app(json.loads(Path(body).read_text(encoding="utf-8")) if body else TINY_BODY)
-    Server(app, options(HOST, port, WORKERS)).run()
+    Server(Shedder(app), options(HOST, port, WORKERS)).run()
 
 
 def free_port() -> int:

@@ -61,13 +61,17 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
     check_address(host, port)
     settings = options(host, port, workers)
     engine = Engine.from_corpus(corpus, progress=sys.stderr.isatty())
-    # gevent's locks from here on (the gate's among them): the workers fork from this process. Not
-    # earlier: parsing the corpus may use processes of its own.
+    patch()  # not earlier: parsing the corpus may use processes of its own
+    app = create_app({"QA_CORPUS": corpus or corpus_path()}, engine=engine)
+    Server(Shedder(app), settings).run()
+
+
+def patch() -> None:
+    """gevent's sockets and locks (the gate's among them) from here on, in this process and the
+    workers it forks."""
     with warnings.catch_warnings():  # ssl was imported (urllib3, via spaCy): no TLS is served here
         warnings.simplefilter("ignore", MonkeyPatchWarning)
         monkey.patch_all()
-    app = create_app({"QA_CORPUS": corpus or corpus_path()}, engine=engine)
-    Server(Shedder(app), settings).run()
 
 
 def max_requests() -> int:

@@ -2,7 +2,8 @@
 
 Under the gevent worker a request's wait is not in a queue anyone can count: it is the time the event
 loop takes to come round to it, behind every other ready connection. A sleeper measures that lag (the
-way node's toobusy does); while it is over ``MAX_LAG`` the middleware answers 503 without touching
+way node's toobusy does); while it is over ``MAX_LAG`` at two looks running (one pause, a garbage
+collection say, is not overload) the middleware answers 503 without touching
 Flask or the engine, so overload costs a fraction of a millisecond a request and the answered ones
 stay fast. Clients that honour Retry-After then thin the load out.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import deque
 
 from .app import bare_error
 
@@ -29,8 +31,7 @@ class Lag:
 
     def __init__(self, interval: float = INTERVAL):
         self.interval = interval
-        self.last = 0.0
-        self._due = time.monotonic() + interval
+        self.recent: deque[float] = deque([0.0, 0.0], maxlen=2)
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
 
@@ -39,21 +40,20 @@ class Lag:
         if self._pid == os.getpid():
             return
         self._pid = os.getpid()
-        self._due = time.monotonic() + self.interval
         self._thread = threading.Thread(target=self._run, name="qa-lag", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while True:
-            self._due = time.monotonic() + self.interval
+            due = time.monotonic() + self.interval
             time.sleep(self.interval)
-            self.last = max(0.0, time.monotonic() - self._due)
+            self.recent.append(max(0.0, time.monotonic() - due))
 
     def now(self) -> float:
-        """The lag as of now: the last measurement, or how overdue the sleeper is if it is late now."""
+        """The lag the loop has kept up over the last two looks (0 before the sleeper runs here)."""
         if self._pid != os.getpid():
             return 0.0
-        return max(self.last, time.monotonic() - self._due)
+        return min(self.recent)
 
 
 class Shedder:

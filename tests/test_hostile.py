@@ -174,18 +174,22 @@ def test_a_refused_body_is_not_drained_the_connection_is_closed(served):
 
 
 def test_the_lag_sleeper_sees_an_event_loop_that_is_blocked():
-    """Under gevent, CPU work that does not yield holds every greenlet back: the sleeper is overdue."""
+    """Under gevent, CPU work that does not yield holds every greenlet back: the sleeper wakes late,
+    and twice running is what counts as lag."""
     script = ("from gevent import monkey; monkey.patch_all()\n"
               "import time\nfrom qa.shed import Lag\n"
               "lag = Lag(); lag.start(); time.sleep(0.1)\n"
-              "idle = lag.now(); t = time.monotonic()\n"
-              "while time.monotonic() - t < 0.5: pass\n"
+              "idle = lag.now()\n"
+              "for _ in range(2):\n"
+              "    t = time.monotonic()\n"
+              "    while time.monotonic() - t < 0.5: pass\n"
+              "    time.sleep(0.005)\n"
               "print(idle, lag.now())\n")
     env = {k: v for k, v in os.environ.items() if k != "QA_CORPUS"}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                          env=env, check=True).stdout.split()
     idle, blocked = map(float, out)
-    assert blocked >= 0.5 - 0.02 > idle  # overdue by at least the time the loop was held
+    assert blocked >= 0.5 - 0.02 > idle  # late by at least the time the loop was held
 
 
 def test_requests_are_answered_again_when_the_lag_is_gone():
