@@ -55,6 +55,7 @@ class Engine:
         self.nlp = nlp
         self.analyzer = Analyzer(frozenset(nlp.Defaults.stop_words), normalisation)
         self._question_nlp = nlp if normalisation.lemma else nlp.tokenizer
+        self._question_tokenizer = QuestionTokenizer(nlp.tokenizer)
         titles = {d.name: self._terms(d.title) for d in documents}
         self.title_terms = {name: frozenset(t for t, _, _ in terms) for name, terms in titles.items()}
         own_terms = [self.analyzer.terms(p.text, p.tokens) for p in passages]
@@ -117,10 +118,7 @@ class Engine:
         if self._question_nlp is self.nlp:
             with self.nlp.memory_zone():
                 return self._analyse(text, self._question_nlp(text))
-        tokenizer = getattr(self, "_question_tokenizer", None)
-        if tokenizer is None:
-            tokenizer = self._question_tokenizer = QuestionTokenizer(self.nlp.tokenizer)
-        return self.analyzer.terms(text, tokenizer(text))
+        return self.analyzer.terms(text, self._question_tokenizer(text))
 
     def _analyse(self, text: str, doc) -> list[tuple[str, int, int]]:
         return self.analyzer.terms(text, [(t.idx, t.idx + len(t.text), t.lemma_, t.is_punct)
@@ -146,11 +144,8 @@ class Engine:
         started = time.perf_counter()
         question = without_surrogates(question.strip())
         allowed = self._allowed(documents)
-        text = plain(question)
-        qtype = classify(text)
-        terms = self.question_terms(question)
+        text, qtype, terms, known, ranked = self._retrieve(question, max(top_k, RERANK_DEPTH), allowed)
         result = Result(question, None, None, question_type=qtype.kind)
-        known = [t for t in terms if t in self.index]
         if not terms:
             result.no_answer_code = "no_terms"
             result.no_answer_reason = ("the question has no searchable words (only stop words or "
@@ -160,7 +155,6 @@ class Engine:
             result.no_answer_reason = (f"none of the question's words ({_listing(terms)}) occur in "
                                        "the corpus: try other words.")
         else:
-            ranked = self._rank(known, max(top_k, RERANK_DEPTH), qtype, set(terms), allowed)
             result.passages = [self._ranked(rank, r) for rank, r in enumerate(ranked[:top_k], 1)]
             asked, noun, evidence = self.reading_inputs(text, terms, ranked[:top_k])
             reading = self.reader.read(qtype, asked, noun, evidence, min_confidence)
@@ -179,16 +173,25 @@ class Engine:
         if ranked:
             subject = self.title_terms[self.passages[ranked[0].passage].document]
             asked = asked | subject if asked & subject else asked
-        evidence = [self._evidence(rank, r, terms) for rank, r in enumerate(ranked[:TOP_PASSAGES], 1)]
+        weights = {t: self._idf(t) for t in terms}
+        total = sum(weights.values()) or 1.0
+        evidence = [self._evidence(rank, r, sum(weights[t] for t in r.terms) / total)
+                    for rank, r in enumerate(ranked[:TOP_PASSAGES], 1)]
         return asked, noun, evidence
 
-    def prepare(self, question: str):
-        """(question type, asked terms, noun, evidence) as ``ask`` computes them: for fitting the reader."""
-        text = plain(without_surrogates(question.strip()))
+    def _retrieve(self, question: str, depth: int, allowed: frozenset[str] | None):
+        """Analyse the question and rank passages for it: (text, type, terms, known terms, ranked)."""
+        text = plain(question)
         qtype = classify(text)
         terms = self.question_terms(question)
         known = [t for t in terms if t in self.index]
-        ranked = self._rank(known, RERANK_DEPTH, qtype, set(terms), None) if known else []
+        ranked = self._rank(known, depth, qtype, set(terms), allowed) if known else []
+        return text, qtype, terms, known, ranked
+
+    def prepare(self, question: str):
+        """(question type, asked terms, noun, evidence) as ``ask`` computes them: for fitting the reader."""
+        text, qtype, terms, _, ranked = self._retrieve(without_surrogates(question.strip()), RERANK_DEPTH,
+                                                       None)
         return (qtype, *self.reading_inputs(text, terms, ranked))
 
     def _allowed(self, documents: list[str] | None) -> frozenset[str] | None:
@@ -237,11 +240,10 @@ class Engine:
     def _matched(self, r: Ranked) -> list[tuple[str, int, int]]:
         return [(t, s, e) for t, s, e in self.passage_terms[r.passage] if t in r.terms]
 
-    def _evidence(self, rank: int, r: Ranked, terms: list[str]) -> Evidence:
-        """What the reader needs of one ranked passage, all computed at index time but the match."""
+    def _evidence(self, rank: int, r: Ranked, coverage: float) -> Evidence:
+        """What the reader needs of one ranked passage (``coverage``: idf-weighted share of the
+        question's terms it holds), all computed at index time but the match."""
         p = self.passages[r.passage]
-        weights = {t: self._idf(t) for t in terms}
-        coverage = sum(weights[t] for t in r.terms) / (sum(weights.values()) or 1.0)
         at = self._token_at[r.passage]
         matched = frozenset(at[s] for _, s, _ in self._matched(r) if s in at)
         arcs = p.syntax.arcs if p.syntax else []

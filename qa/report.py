@@ -125,13 +125,18 @@ def figure(report: Report, path: Path) -> None:
 
 def write(report: Report, out: str | Path) -> list[Path]:
     """report.json, report.md and report.png in ``out`` (created when missing)."""
+    return _write_files(report, out, "report", markdown, figure)
+
+
+def _write_files(report, out: str | Path, stem: str, to_markdown, draw) -> list[Path]:
+    """``stem``.json, .md and .png of a report in ``out`` (created when missing)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    files = [out / "report.json", out / "report.md", out / "report.png"]
+    files = [out / f"{stem}.json", out / f"{stem}.md", out / f"{stem}.png"]
     files[0].write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
                         encoding="utf-8")
-    files[1].write_text(markdown(report), encoding="utf-8")
-    figure(report, files[2])
+    files[1].write_text(to_markdown(report), encoding="utf-8")
+    draw(report, files[2])
     return files
 
 
@@ -248,11 +253,4 @@ def squad_figure(report, path: Path) -> None:
 
 def write_squad(report, out: str | Path) -> list[Path]:
     """squad-report.json, squad-report.md and squad-report.png in ``out``."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    files = [out / "squad-report.json", out / "squad-report.md", out / "squad-report.png"]
-    files[0].write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
-                        encoding="utf-8")
-    files[1].write_text(squad_markdown(report), encoding="utf-8")
-    squad_figure(report, files[2])
-    return files
+    return _write_files(report, out, "squad-report", squad_markdown, squad_figure)

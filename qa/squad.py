@@ -221,6 +221,12 @@ def evaluate_squad(ask: AskFn, articles: list[Article], questions: list[SquadQue
     return SquadReport(outcomes, dict(meta or {}))
 
 
+def answers_reliability(outcomes: list[SquadOutcome]) -> dict:
+    """The reliability of the answers given: right means answerable and F1 >= RIGHT_F1."""
+    return reliability((o.confidence or 0.0, o.answerable and o.f1 >= RIGHT_F1)
+                       for o in outcomes if o.answer is not None)
+
+
 def squad_summary(outcomes: list[SquadOutcome]) -> dict:
     """SQuAD 2.0's official figures (percent, the script's names) with sentence retrieval, the
     "answer nothing" baseline and the reliability of the answers given."""
@@ -231,8 +237,7 @@ def squad_summary(outcomes: list[SquadOutcome]) -> dict:
         return 100 * sum(values) / len(values) if values else None
 
     ranks = [o.rank for o in has]
-    given = [o for o in outcomes if o.answer is not None]
-    reliable = reliability((o.confidence or 0.0, o.answerable and o.f1 >= RIGHT_F1) for o in given)
+    reliable = answers_reliability(outcomes)
     return {
         "total": len(outcomes), "exact": pct([o.exact for o in outcomes]),
         "f1": pct([o.f1 for o in outcomes]),
@@ -242,7 +247,7 @@ def squad_summary(outcomes: list[SquadOutcome]) -> dict:
         "NoAns_f1": pct([o.f1 for o in no]),
         "answer_nothing": pct([not o.answerable for o in outcomes]),
         "hit1": hit_rate(ranks, 1), "hit3": hit_rate(ranks, 3), "mrr": mean_reciprocal_rank(ranks),
-        "answered": len(given), "precision": reliable["precision"],
+        "answered": reliable["answers"], "precision": reliable["precision"],
         "calibration_gap": reliable["calibration_gap"],
         "latency_p50_ms": percentile([o.latency_ms for o in outcomes], 50),
     }
@@ -266,8 +271,7 @@ class SquadReport:
 
     @property
     def reliability(self) -> dict:
-        return reliability((o.confidence or 0.0, o.answerable and o.f1 >= RIGHT_F1)
-                           for o in self.outcomes if o.answer is not None)
+        return answers_reliability(self.outcomes)
 
     def to_dict(self) -> dict:
         return {"meta": self.meta, "summary": self.summary, "by_type": self.by_type,
