@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-STAMP := $(VENV)/.installed
+# One stamp per install set: serving needs the runtime only; tests, benchmarks and evaluation add extras.
+SERVE_STAMP := $(VENV)/.installed-serve
+EVAL_STAMP := $(VENV)/.installed-eval
+TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
+install = $(BIN)/python -m pip install --quiet -e '.$(1)' && touch $@
 
 .PHONY: serve test bench index eval lint clean
 
@@ -12,27 +17,35 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
-	touch $(STAMP)
+$(SERVE_STAMP): pyproject.toml | $(BIN)/python
+	$(call install,)
 
-serve: $(STAMP)
+$(EVAL_STAMP): pyproject.toml | $(BIN)/python
+	$(call install,[eval])
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(call install,[test,bench])
+
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(call install,[bench])
+
+serve: $(SERVE_STAMP)
 	$(BIN)/qa serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/ruff check qa tests benchmarks
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
 
-index: $(STAMP)
+index: $(SERVE_STAMP)
 	$(BIN)/qa index
 
-eval: $(STAMP)
+eval: $(EVAL_STAMP)
 	$(BIN)/qa eval
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check qa tests benchmarks
 
 clean:

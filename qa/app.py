@@ -15,7 +15,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from . import api, gate, openapi, pages
-from .engine import Engine, corpus_path
+from .engine import Engine, corpus_path, corpus_recursive
 from .errors import QAError, problem
 
 log = logging.getLogger(__name__)
@@ -62,11 +62,13 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
                 template_folder=str(TEMPLATES))
     app.json = JSONProvider(app)
     # one byte over the limit is read, so that a body of unknown length can be told to be too large
-    app.config.from_mapping(QA_CORPUS=corpus_path(), MAX_CONTENT_LENGTH=api.MAX_BODY + 1,
+    app.config.from_mapping(QA_CORPUS=corpus_path(), QA_CORPUS_RECURSIVE=corpus_recursive(),
+                            MAX_CONTENT_LENGTH=api.MAX_BODY + 1,
                             QA_MAX_ASKING=gate.DEFAULT_LIMIT, QA_BUSY_WAIT=gate.DEFAULT_WAIT,
                             QA_RETRY_AFTER=gate.DEFAULT_RETRY_AFTER)
     app.config.update(config or {})
-    app.extensions["qa"] = engine or Engine.from_corpus(app.config["QA_CORPUS"])
+    app.extensions["qa"] = engine or Engine.from_corpus(app.config["QA_CORPUS"],
+                                                        recursive=app.config["QA_CORPUS_RECURSIVE"])
     app.extensions["qa.gate"] = gate.Gate(app.config["QA_MAX_ASKING"], app.config["QA_BUSY_WAIT"],
                                           app.config["QA_RETRY_AFTER"])
     app.extensions["qa.openapi"] = openapi.document()

@@ -24,28 +24,67 @@ class CLIError(click.ClickException):
         self.exit_code = error.exit_code
 
 
-def build_engine(corpus: str | None, progress: bool = False):
+def build_engine(corpus: str | None, progress: bool = False, recursive: bool = False):
     from .engine import Engine
 
     try:
-        return Engine.from_corpus(corpus, progress=progress)
+        return Engine.from_corpus(corpus, progress=progress, recursive=recursive)
     except QAError as exc:
         raise CLIError(exc) from None
 
 
-corpus_option = click.option("--corpus", type=click.Path(), envvar="QA_CORPUS", default=None,
-                             help="A .txt file or a folder of them (default: corpus/).")
+def corpus_option(command):
+    """--corpus PATH and --recursive, read from QA_CORPUS and QA_CORPUS_RECURSIVE when not given."""
+    command = click.option("--recursive", is_flag=True, envvar="QA_CORPUS_RECURSIVE",
+                           help="Read the corpus folder's sub-folders too (default: its own .txt "
+                                "files only).")(command)
+    return click.option("--corpus", type=click.Path(), envvar="QA_CORPUS", default=None,
+                        help="A .txt file or a folder of them (default: corpus/).")(command)
+
+
+def versions() -> str:
+    """The package, spaCy and pipeline versions, read from the installed metadata (nothing is loaded)."""
+    from importlib.metadata import version
+
+    import spacy
+
+    from .nlp import pipeline_name
+
+    name = pipeline_name()
+    pipeline = spacy.util.get_package_version(name) or "not installed as a package"
+    return f"article-qa {version('article-qa')}, spaCy {spacy.__version__}, pipeline {name} {pipeline}"
+
+
+def _show_version(ctx: click.Context, _param, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(versions())
+        ctx.exit()
+
+
+def _verbose(ctx: click.Context, _param, value: bool) -> None:
+    if value:
+        ctx.meta["qa.verbose"] = True
+        logging.getLogger().setLevel(logging.INFO)
+
+
+verbose_option = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_verbose,
+                              help="Log what happens (which cache file, timings).")
 
 
 @click.group()
-@click.option("-v", "--verbose", is_flag=True, help="Log what happens (cache, timings).")
-def cli(verbose: bool) -> None:
+@verbose_option
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the article-qa, spaCy and pipeline versions and exit.")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Ask natural-language questions about text articles."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+    if not ctx.meta.get("qa.verbose"):
+        logging.getLogger().setLevel(logging.WARNING)
 
 
 @cli.command()
+@verbose_option
 @click.argument("question")
 @click.option("--top-k", type=click.IntRange(1, MAX_TOP_K), default=3, show_default=True,
               help="How many passages to show.")
@@ -57,13 +96,14 @@ def cli(verbose: bool) -> None:
                    "(default: the fitted threshold).")
 @corpus_option
 def ask(question: str, top_k: int, as_json: bool, documents: tuple[str, ...],
-        min_confidence: float | None, corpus: str | None) -> None:
+        min_confidence: float | None, corpus: str | None, recursive: bool) -> None:
     """Answer QUESTION from the corpus: the short answer and the ranked passages."""
     if not question.strip():
         raise click.BadParameter("the question is empty: type a question in quotes.",
                                  param_hint="QUESTION")
     try:
-        result = build_engine(corpus).ask(question, top_k, list(documents) or None, min_confidence)
+        engine = build_engine(corpus, recursive=recursive)
+        result = engine.ask(question, top_k, list(documents) or None, min_confidence)
     except QAError as exc:
         raise CLIError(exc) from None
     if as_json:
@@ -85,46 +125,70 @@ def ask(question: str, top_k: int, as_json: bool, documents: tuple[str, ...],
 
 
 def render(text: str, entities, matches, colour: bool) -> str:
-    """The passage with entities and matched terms marked: colours in a terminal, brackets when piped."""
-    marks: list[tuple[int, int, str]] = []
-    for e in entities:
-        marks.append((e.start, 0, click.style("", fg=LABEL_COLOURS.get(e.label, "white"), bold=True,
-                                              reset=False) if colour else "["))
-        marks.append((e.end, 1, click.style("", reset=True) + click.style(f" {e.label}", dim=True)
-                       if colour else f" {e.label}]"))
-    for m in matches:
-        marks.append((m["start"], 2, "\x1b[4m" if colour else "*"))
-        marks.append((m["end"], -1, "\x1b[24m" if colour else "*"))
-    out, pos = [], 0
-    for at, _, mark in sorted(marks):
-        out.append(text[pos:at])
-        out.append(mark)
-        pos = at
-    out.append(text[pos:])
+    """The passage with entities and matched terms marked: colours in a terminal, brackets when piped.
+
+    Marks always nest: a match that runs past an entity's end is closed before the entity closes and
+    reopened after it (``[*Eitingon* PERSON]*′s*``), so piped output can be parsed back.
+    """
+    cuts = sorted({0, len(text)} | {e.start for e in entities} | {e.end for e in entities}
+                  | {m["start"] for m in matches} | {m["end"] for m in matches})
+    on, off = ("\x1b[4m", "\x1b[24m") if colour else ("*", "*")
+    out: list[str] = []
+    entity, matched = None, False
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        now = next((e for e in entities if e.start <= a < e.end), None)
+        inside = any(m["start"] <= a < m["end"] for m in matches)
+        if (now is not entity or not inside) and matched:
+            out.append(off)
+            matched = False
+        if now is not entity:
+            if entity is not None:
+                out.append(_entity_close(entity, colour))
+            if now is not None:
+                out.append(click.style("", fg=LABEL_COLOURS.get(now.label, "white"), bold=True,
+                                       reset=False) if colour else "[")
+            entity = now
+        if inside and not matched:
+            out.append(on)
+            matched = True
+        out.append(text[a:b])
+    if matched:
+        out.append(off)
+    if entity is not None:
+        out.append(_entity_close(entity, colour))
     return "".join(out)
 
 
+def _entity_close(entity, colour: bool) -> str:
+    if colour:
+        return click.style("", reset=True) + click.style(f" {entity.label}", dim=True)
+    return f" {entity.label}]"
+
+
 @cli.command()
+@verbose_option
 @corpus_option
-def index(corpus: str | None) -> None:
+def index(corpus: str | None, recursive: bool) -> None:
     """Parse the corpus and write the on-disk cache, so that serving starts fast."""
-    engine = build_engine(corpus, progress=True)
+    engine = build_engine(corpus, progress=True, recursive=recursive)
+    how = "already cached: nothing to parse" if engine.cached else "parsed and cached"
     click.echo(f"indexed {len(engine.passages)} passages from {len(engine.documents)} document(s) "
-               f"with {engine.model}")
+               f"with {engine.model} ({how})")
 
 
 @cli.command()
+@verbose_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="gunicorn worker processes (they share the preloaded index).")
 @corpus_option
-def serve(host: str, port: int, workers: int, corpus: str | None) -> None:
+def serve(host: str, port: int, workers: int, corpus: str | None, recursive: bool) -> None:
     """Serve the web page and the JSON API with gunicorn."""
     from .server import run
 
     try:
-        run(host=host, port=port, workers=workers, corpus=corpus)
+        run(host=host, port=port, workers=workers, corpus=corpus, recursive=recursive)
     except QAError as exc:
         raise CLIError(exc) from None
 
@@ -147,6 +211,7 @@ def eval_limit_options(command):
 
 
 @cli.command("eval")
+@verbose_option
 @click.option("--questions", "question_paths", multiple=True, type=click.Path(dir_okay=False),
               help="A question file (JSON lines); repeat for several. Default: <name>.questions"
                    ".jsonl beside each article, else questions.jsonl in the corpus folder.")
@@ -165,8 +230,9 @@ def eval_limit_options(command):
               help="Rank with several configurations (naive baseline, default, each normalisation "
                    "step on its own and removed, BM25 variants) on the same questions.")
 @eval_limit_options
-def eval_command(question_paths: tuple[str, ...], corpus: str | None, top_k: int, url: str | None,
-                 out: str, squad_file: str | None, compare: bool, **limits: float | None) -> None:
+def eval_command(question_paths: tuple[str, ...], corpus: str | None, recursive: bool, top_k: int,
+                 url: str | None, out: str, squad_file: str | None, compare: bool,
+                 **limits: float | None) -> None:
     """Measure answer quality on sample questions: Hit@k, MRR@10, EM/F1, abstention, latency."""
     if squad_file:
         if compare or question_paths or corpus:
@@ -191,11 +257,11 @@ def eval_command(question_paths: tuple[str, ...], corpus: str | None, top_k: int
         raise click.UsageError("--compare builds its engines in-process: drop --url.")
     source = corpus or corpus_path()
     try:
-        files = list(question_paths) or question_files(source)
+        files = list(question_paths) or question_files(source, recursive)
         questions = load_questions(files)
-        engine = None if url else build_engine(corpus, progress=True)
+        engine = None if url else build_engine(corpus, progress=True, recursive=recursive)
         if engine is not None or not question_paths or corpus is not None:
-            documents = engine.documents if engine is not None else read_corpus(source)
+            documents = engine.documents if engine is not None else read_corpus(source, recursive)
             questions = locate_evidence(questions, documents)
         target = url or f"the in-process engine ({engine.model}, BM25 {engine.index.variant})"
         meta = {"questions": [str(f) for f in files], "questions_count": len(questions),
@@ -212,7 +278,8 @@ def eval_command(question_paths: tuple[str, ...], corpus: str | None, top_k: int
             if compare:
                 rows = compare_configurations(
                     lambda normalisation, variant, **bm25: engine_ask(Engine.from_corpus(
-                        source, normalisation=normalisation, variant=variant, **bm25)),
+                        source, normalisation=normalisation, variant=variant, recursive=recursive,
+                        **bm25)),
                     questions, top_k, progress)
             else:
                 report = evaluate(http_ask(url) if url else engine_ask(engine), questions, top_k,

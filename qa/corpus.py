@@ -101,8 +101,9 @@ def parse_document(text: str, name: str, path: str = "") -> Document:
     return Document(name=name, title=title, path=path, paragraphs=tuple(paragraphs))
 
 
-def corpus_files(path: str | Path) -> list[Path]:
-    """The files a corpus path stands for: the file itself, or the folder's *.txt files in name order."""
+def corpus_files(path: str | Path, recursive: bool = False) -> list[Path]:
+    """The files a corpus path stands for: the file itself, or the folder's *.txt files in name order
+    (with ``recursive``, those of its sub-folders too; names must then stay unique)."""
     p = Path(path)
     if not p.exists() and p.is_symlink():
         raise CorpusError(f"corpus path {str(p)!r} is a symbolic link to nothing (broken, or a loop): "
@@ -111,13 +112,32 @@ def corpus_files(path: str | Path) -> list[Path]:
         raise CorpusError(f"corpus path {str(p)!r} does not exist: give a .txt file or a folder of them "
                           "(--corpus PATH or QA_CORPUS).")
     if p.is_dir():
-        files, outside = inside(p, sorted(p.glob("*.txt")))
+        found = sorted(p.rglob("*.txt") if recursive else p.glob("*.txt"),
+                       key=lambda f: f.relative_to(p).parts)
+        files, outside = inside(p, found)
         if not files:
             skipped = f" ({len(outside)} link(s) out of it skipped)" if outside else ""
             raise CorpusError(f"corpus folder {str(p)!r} has no .txt files{skipped}: add one article "
                               "per .txt file.")
+        if recursive:
+            unique_names(files)
+        else:
+            nested = list(p.glob("*/**/*.txt"))
+            if nested:
+                log.info("%d .txt file(s) in sub-folders of %s are not read (e.g. %s): pass --recursive "
+                         "(QA_CORPUS_RECURSIVE=1) to read them", len(nested), p, nested[0])
         return files
     return [p]
+
+
+def unique_names(files: list[Path]) -> None:
+    """Refuse two files of one corpus with the same name: documents are asked for by name."""
+    seen: dict[str, Path] = {}
+    for f in files:
+        if f.stem in seen:
+            raise CorpusError(f"{seen[f.stem]} and {f} have the same document name {f.stem!r}: rename "
+                              "one, since questions choose documents by name.")
+        seen[f.stem] = f
 
 
 def inside(folder: Path, candidates: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -167,9 +187,9 @@ def decode(data: bytes, file: Path) -> str:
                           "convert it, e.g. `iconv -f latin1 -t utf-8`.") from exc
 
 
-def read_sources(path: str | Path) -> list[tuple[Path, bytes]]:
+def read_sources(path: str | Path, recursive: bool = False) -> list[tuple[Path, bytes]]:
     """The corpus files with their bytes: what documents are parsed from and the cache is keyed on."""
-    return [(f, read_bytes(f)) for f in corpus_files(path)]
+    return [(f, read_bytes(f)) for f in corpus_files(path, recursive)]
 
 
 def parse_sources(sources: list[tuple[Path, bytes]]) -> list[Document]:
@@ -177,6 +197,6 @@ def parse_sources(sources: list[tuple[Path, bytes]]) -> list[Document]:
     return [parse_document(decode(data, f), f.stem, str(f)) for f, data in sources]
 
 
-def read_corpus(path: str | Path) -> list[Document]:
+def read_corpus(path: str | Path, recursive: bool = False) -> list[Document]:
     """Every document of the corpus, in file-name order."""
-    return parse_sources(read_sources(path))
+    return parse_sources(read_sources(path, recursive))

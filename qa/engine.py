@@ -42,6 +42,20 @@ def corpus_path() -> str:
     return os.environ.get("QA_CORPUS") or DEFAULT_CORPUS
 
 
+def corpus_recursive() -> bool:
+    """$QA_CORPUS_RECURSIVE: read a corpus folder's sub-folders too (off unless 1/true/yes)."""
+    return os.environ.get("QA_CORPUS_RECURSIVE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def corpus_sources(path: str | Path | None, recursive: bool | None = None) -> list[tuple[Path, bytes]]:
+    """The corpus's files and bytes; with no path, $QA_CORPUS or ./corpus, named in the error if absent."""
+    recursive = corpus_recursive() if recursive is None else recursive
+    if path is None and not os.environ.get("QA_CORPUS") and not Path(DEFAULT_CORPUS).exists():
+        raise CorpusError(f"no corpus given, and there is no {DEFAULT_CORPUS}/ folder in {Path.cwd()}: "
+                          "pass --corpus PATH or set QA_CORPUS to a .txt file or a folder of them.")
+    return read_sources(path or corpus_path(), recursive)
+
+
 class Engine:
     """Everything needed to answer questions about one corpus, built once and then read-only."""
 
@@ -51,6 +65,7 @@ class Engine:
                  reader: Reader | None = None):
         self.documents = documents
         self.passages = passages
+        self.cached = False  # True when from_corpus loaded the passages from the on-disk cache
         self.model = model
         self.nlp = nlp
         self.analyzer = Analyzer(frozenset(nlp.Defaults.stop_words), normalisation)
@@ -85,18 +100,22 @@ class Engine:
                     use_cache: bool = True, progress: bool = False,
                     normalisation: Normalisation = DEFAULT_NORMALISATION,
                     variant: str = DEFAULT_VARIANT, k1: float = K1, b: float = B,
-                    reader: Reader | None = None) -> Engine:
-        """Read, parse (or load from the cache) and index a corpus; raises StartupError subclasses."""
-        sources = read_sources(path or corpus_path())
+                    reader: Reader | None = None, recursive: bool | None = None) -> Engine:
+        """Read, parse (or load from the cache) and index a corpus; raises StartupError subclasses.
+
+        ``recursive`` reads a folder's sub-folders too (None: $QA_CORPUS_RECURSIVE)."""
+        sources = corpus_sources(path, recursive)
         documents = parse_sources(sources)
         name = pipeline or pipeline_name()
         nlp = load_pipeline(name)
         key = cache.fingerprint(sources, pipeline_id(nlp))
         file = cache.cache_file(cache.cache_dir(), key)
         passages = cache.load(file, key) if use_cache else None
+        cached = passages is not None
         if passages is None:
             with cache.build_lock(file) if use_cache else contextlib.nullcontext():
                 passages = cache.load(file, key) if use_cache else None
+                cached = passages is not None
                 if passages is None:
                     started = time.perf_counter()
                     passages = build_passages(nlp, documents, progress)
@@ -106,7 +125,11 @@ class Engine:
                         cache.save(file, key, passages)
         if not passages:
             raise CorpusError("the corpus has no sentences to search: add article text.")
-        return cls(documents, passages, nlp, pipeline_id(nlp), normalisation, variant, k1, b, reader)
+        if cached:
+            log.info("loaded %d passages from the cache %s", len(passages), file)
+        engine = cls(documents, passages, nlp, pipeline_id(nlp), normalisation, variant, k1, b, reader)
+        engine.cached = cached
+        return engine
 
     def _terms(self, text: str) -> list[tuple[str, int, int]]:
         """Terms of a question or title, from the pipeline's tokenizer rules on a scratch vocabulary.

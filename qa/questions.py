@@ -42,12 +42,12 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def question_files(corpus: str | Path) -> list[Path]:
+def question_files(corpus: str | Path, recursive: bool = False) -> list[Path]:
     """A corpus's question files: ``<name>.questions.jsonl`` beside each article, else the
     folder's ``questions.jsonl``."""
     from .corpus import corpus_files
 
-    articles = corpus_files(corpus)
+    articles = corpus_files(corpus, recursive)
     found = [f for a in articles if (f := a.with_name(a.stem + SUFFIX)).is_file()]
     folder = Path(corpus) if Path(corpus).is_dir() else Path(corpus).parent
     if not found and (folder / FOLDER_FILE).is_file():

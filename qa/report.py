@@ -5,13 +5,16 @@ Rendering only: every figure comes from ``qa.evaluate``, so the outputs cannot d
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import logging
 from pathlib import Path
 
 from .evaluate import CURVE_DEPTH, FIGURES, Report
 
 COLUMNS = list(FIGURES)
 FAILURE_TEXT = 160
+log = logging.getLogger(__name__)
 
 
 def fmt(key: str, value) -> str:
@@ -136,6 +139,10 @@ def _write_files(report, out: str | Path, stem: str, to_markdown, draw) -> list[
     files[0].write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
                         encoding="utf-8")
     files[1].write_text(to_markdown(report), encoding="utf-8")
+    if importlib.util.find_spec("matplotlib") is None:
+        log.warning("no %s: matplotlib is not installed; `pip install 'article-qa[eval]'` (or `make "
+                    "eval`) adds it", files[2].name)
+        return files[:2]
     draw(report, files[2])
     return files
 

@@ -53,16 +53,17 @@ class Server(BaseApplication):
 
 
 def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
-        corpus: str | None = None) -> None:
+        corpus: str | None = None, recursive: bool = False) -> None:
     """Check the address, build the engine (StartupError subclasses on failure), then serve."""
     from .app import create_app
     from .engine import Engine, corpus_path
 
     check_address(host, port)
     settings = options(host, port, workers)
-    engine = Engine.from_corpus(corpus, progress=sys.stderr.isatty())
+    engine = Engine.from_corpus(corpus, progress=sys.stderr.isatty(), recursive=recursive)
     patch()  # not earlier: parsing the corpus may use processes of its own
-    app = create_app({"QA_CORPUS": corpus or corpus_path()}, engine=engine)
+    app = create_app({"QA_CORPUS": corpus or corpus_path(), "QA_CORPUS_RECURSIVE": recursive},
+                     engine=engine)
     Server(Shedder(app), settings).run()
 
 
