@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from flask import Blueprint, Request, current_app, request
+from flask import Blueprint, Request, current_app, request, url_for
 
 from .answer import MAX_TOP_K
 from .errors import InvalidRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
@@ -19,6 +19,11 @@ DEFAULT_TOP_K = 3
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 EXAMPLE_BODY = '{"question": "When did Eitingon die?", "top_k": 3}'
+EXAMPLE_QUERY = "/api/ask?q=When+did+Eitingon+die%3F&top_k=3"
+MAX_CONTEXT = 5  # sentences on each side of a passage
+ASK_FIELDS = ("question", "top_k", "documents", "min_confidence", "context", "explain")
+ASK_PARAMETERS = ("q", "question", "top_k", "document", "min_confidence", "context", "explain")
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 MAX_OFFSET = 10**9
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _NUMBER = re.compile(r"[+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
@@ -37,7 +42,9 @@ def _catalog(state) -> None:
     documents = [{"name": d.name, "title": d.title, "sections": d.sections,
                   "paragraphs": len(d.paragraphs), "passages": len(by_document[d.name])}
                  for d in engine.documents]
-    state.app.extensions["qa.catalog"] = {"documents": documents, "by_document": by_document}
+    sections = list(dict.fromkeys(s for d in engine.documents for s in d.sections))
+    state.app.extensions["qa.catalog"] = {"documents": documents, "by_document": by_document,
+                                          "sections": sections}
 
 
 def _engine():
@@ -46,21 +53,34 @@ def _engine():
 
 @bp.post("/ask")
 def ask_post():
-    """Answer {"question": ..., "top_k": ..., "documents": [...], "min_confidence": ...}."""
+    """Answer {"question": ..., "top_k": ..., "documents": [...], "min_confidence": ..., "context": ...,
+    "explain": ...}."""
     body = json_object(request)
-    _only(body, "field", ("question", "top_k", "documents", "min_confidence"), required=("question",))
+    _only(body, "field", ASK_FIELDS, required=("question",))
     question = valid_question(body["question"], "question")
     top_k = valid_int(body.get("top_k", DEFAULT_TOP_K), "top_k", 1, MAX_TOP_K)
     documents = valid_documents(body.get("documents"), "documents")
-    return ask(question, top_k, documents, valid_confidence(body.get("min_confidence"), "min_confidence"))
+    context = valid_int(body.get("context", 0), "context", 0, MAX_CONTEXT)
+    explain = body.get("explain", True)
+    if not isinstance(explain, bool):
+        raise InvalidRequest(f"explain must be true or false, not a {json_type(explain)}.",
+                             fields=["explain"])
+    return ask(question, top_k, documents, valid_confidence(body.get("min_confidence"), "min_confidence"),
+               context, explain)
 
 
 @bp.get("/ask")
 def ask_get():
-    """Answer ?q=...&top_k=...&document=...&min_confidence=..., the same as the POST form."""
-    args = query_args(("q", "top_k", "document", "min_confidence"), required=("q",),
-                      repeatable=("document",))
-    question = valid_question(args["q"], "q")
+    """Answer ?q=... (or ?question=...) with the POST form's other fields as parameters."""
+    args = query_args(ASK_PARAMETERS, repeatable=("document",))
+    if "q" in args and "question" in args:
+        raise InvalidRequest("give the question once, as q or as question, not both.",
+                             fields=["q", "question"])
+    name = "question" if "question" in args else "q"
+    if name not in args:
+        raise InvalidRequest(f"the query parameter q (or question) is required, e.g. {EXAMPLE_QUERY}.",
+                             fields=["q"])
+    question = valid_question(args[name], name)
     top_k = int_arg(args, "top_k", DEFAULT_TOP_K, 1, MAX_TOP_K)
     documents = valid_documents(request.args.getlist("document") or None, "document")
     raw = args.get("min_confidence")
@@ -68,14 +88,20 @@ def ask_get():
         raise InvalidRequest(f"min_confidence={_shorten(raw)!r} is not a number: give one from 0 "
                              "to 1, e.g. 0.5.", fields=["min_confidence"])
     confidence = None if raw is None else float(raw)
-    return ask(question, top_k, documents, valid_confidence(confidence, "min_confidence"))
+    context = int_arg(args, "context", 0, 0, MAX_CONTEXT)
+    explain = _BOOLEANS.get(args.get("explain", "true").lower())
+    if explain is None:
+        raise InvalidRequest(f"explain={_shorten(args['explain'])!r} is not a boolean: give true or "
+                             "false.", fields=["explain"])
+    return ask(question, top_k, documents, valid_confidence(confidence, "min_confidence"), context,
+               explain)
 
 
 def ask(question: str, top_k: int, documents: list[str] | None = None,
-        min_confidence: float | None = None) -> dict[str, Any]:
+        min_confidence: float | None = None, context: int = 0, explain: bool = True) -> dict[str, Any]:
     """The engine's answer as plain data, once this worker's gate admits the question (else 503)."""
     with current_app.extensions["qa.gate"].admit():
-        return _engine().ask(question, top_k, documents, min_confidence).to_dict()
+        return _engine().ask(question, top_k, documents, min_confidence, context, explain).to_dict()
 
 
 def valid_documents(value: Any, name: str) -> list[str] | None:
@@ -104,8 +130,9 @@ def valid_confidence(value: Any, name: str) -> float | None:
 
 @bp.get("/passages")
 def passages():
-    """Every passage of the corpus (or of one document) in reading order, a page at a time."""
-    args = query_args(("document", "offset", "limit"))
+    """Every passage of the corpus (or of one document, or one section) in reading order, a page at a
+    time, with the next page's link."""
+    args = query_args(("document", "section", "offset", "limit"))
     offset = int_arg(args, "offset", 0, 0, MAX_OFFSET)
     limit = int_arg(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     catalog = current_app.extensions["qa.catalog"]
@@ -118,8 +145,20 @@ def passages():
         known = list(catalog["by_document"])
         raise NotFound(f"no document named {_shorten(document)!r}: use one of "
                        f"{', '.join(known)} (see /api/documents).", documents=known)
-    return {"document": document, "total": len(selected), "offset": offset, "limit": limit,
-            "passages": [passage_dict(p) for p in selected[offset:offset + limit]]}
+    section = args.get("section")
+    if section is not None:
+        sections = catalog["sections"]
+        if section not in sections:
+            raise NotFound(f"no section named {_shorten(section)!r}: use one of "
+                           f"{_shorten(', '.join(sections), 200)} (see /api/documents).")
+        selected = [p for p in selected if p.section == section]
+    end = offset + limit
+    following = None
+    if end < len(selected):
+        following = url_for("api.passages", **{**args, "offset": end, "limit": limit})
+    return {"document": document, "section": section, "total": len(selected), "offset": offset,
+            "limit": limit, "next": following,
+            "passages": [passage_dict(p) for p in selected[offset:end]]}
 
 
 @bp.get("/documents")

@@ -14,7 +14,7 @@ from flask.json.provider import DefaultJSONProvider
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from . import api, gate, openapi, pages
+from . import api, cors, gate, openapi, pages
 from .engine import Engine, corpus_path, corpus_recursive
 from .errors import QAError, problem
 
@@ -67,6 +67,8 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
                             QA_MAX_ASKING=gate.DEFAULT_LIMIT, QA_BUSY_WAIT=gate.DEFAULT_WAIT,
                             QA_RETRY_AFTER=gate.DEFAULT_RETRY_AFTER)
     app.config.update(config or {})
+    if "QA_CORS_ORIGINS" not in app.config:
+        app.config["QA_CORS_ORIGINS"] = cors.origins()
     app.extensions["qa"] = engine or Engine.from_corpus(app.config["QA_CORPUS"],
                                                         recursive=app.config["QA_CORPUS_RECURSIVE"])
     app.extensions["qa.gate"] = gate.Gate(app.config["QA_MAX_ASKING"], app.config["QA_BUSY_WAIT"],
@@ -77,6 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.register_blueprint(pages.bp)
     app.register_error_handler(Exception, handle_error)
     app.after_request(secure)
+    cors.enable(app, app.config["QA_CORS_ORIGINS"])
     return app
 
 

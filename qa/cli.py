@@ -120,7 +120,7 @@ def ask(question: str, top_k: int, as_json: bool, documents: tuple[str, ...],
     for p in result.passages:
         click.echo()
         click.echo(f"{p.rank}. [{p.score:.2f}] {p.document} / {p.section}, sentence "
-                   f"{p.sentence_index + 1}")
+                   f"{p.sentence_index}")
         click.echo("   " + render(p.text, p.entities, p.matches, colour), color=colour)
 
 

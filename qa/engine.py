@@ -29,7 +29,7 @@ from .passages import Passage, make_entities_consistent, mark_subject_references
 from .question_tokenizer import QuestionTokenizer
 from .rank import Ranked, document_shares, rerank
 from .reader import Evidence, Reader, answerable_share, spans_of
-from .result import RankedPassage, Result
+from .result import Neighbour, RankedPassage, Result
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ class Engine:
         self.analyzer = Analyzer(frozenset(nlp.Defaults.stop_words), normalisation)
         self._question_nlp = nlp if normalisation.lemma else nlp.tokenizer
         self._question_tokenizer = QuestionTokenizer(nlp.tokenizer)
+        self.titles = {d.name: d.title for d in documents}
         titles = {d.name: self._terms(d.title) for d in documents}
         self.title_terms = {name: frozenset(t for t, _, _ in terms) for name, terms in titles.items()}
         own_terms = [self.analyzer.terms(p.text, p.tokens) for p in passages]
@@ -161,9 +162,11 @@ class Engine:
         return list(dict.fromkeys(t for t, _, _ in self._terms(plain(without_surrogates(question)))))
 
     def ask(self, question: str, top_k: int = 3, documents: list[str] | None = None,
-            min_confidence: float | None = None) -> Result:
+            min_confidence: float | None = None, context: int = 0, explain: bool = True) -> Result:
         """Rank passages for ``question`` (within ``documents`` if given) and read a short answer from
-        the best of them; ``min_confidence`` overrides the fitted threshold for answering."""
+        the best of them; ``min_confidence`` overrides the fitted threshold for answering; ``context``
+        sentences before and after each passage are added, and ``explain=False`` leaves out why each
+        passage scored what it did."""
         started = time.perf_counter()
         question = without_surrogates(question.strip())
         allowed = self._allowed(documents)
@@ -178,7 +181,8 @@ class Engine:
             result.no_answer_reason = (f"none of the question's words ({_listing(terms)}) occur in "
                                        "the corpus: try other words.")
         else:
-            result.passages = [self._ranked(rank, r) for rank, r in enumerate(ranked[:top_k], 1)]
+            result.passages = [self._ranked(rank, r, context, explain)
+                               for rank, r in enumerate(ranked[:top_k], 1)]
             asked, noun, evidence = self.reading_inputs(text, terms, ranked[:top_k])
             reading = self.reader.read(qtype, asked, noun, evidence, min_confidence)
             result.answer, result.no_answer_reason = reading.answer, reading.message
@@ -281,11 +285,26 @@ class Engine:
             idf = math.log(1 + (n + 0.5) / 0.5)
         return idf
 
-    def _ranked(self, rank: int, r: Ranked) -> RankedPassage:
+    def _ranked(self, rank: int, r: Ranked, context: int = 0, explained: bool = True) -> RankedPassage:
         p = self.passages[r.passage]
-        return RankedPassage(rank, r.score, p.text, p.document, p.section, p.sentence_index,
-                             p.entities, [{"term": t, "start": s, "end": e} for t, s, e in self._matched(r)],
-                             explain(self.index, r))
+        ranked = RankedPassage(rank, r.score, p.text, p.document, p.section, p.sentence_index, p.entities,
+                               [{"term": t, "start": s, "end": e} for t, s, e in self._matched(r)],
+                               explain(self.index, r) if explained else None, p.id,
+                               self.titles[p.document])
+        if context:
+            ranked.before = self._neighbours(p, context, "previous")[::-1]
+            ranked.after = self._neighbours(p, context, "next")
+        return ranked
+
+    def _neighbours(self, p: Passage, n: int, side: str) -> list[Neighbour]:
+        """Up to ``n`` sentences on one side of ``p`` in its document, nearest first."""
+        out = []
+        at = getattr(p, side)
+        while at is not None and len(out) < n:
+            q = self.passages[at]
+            out.append(Neighbour(q.id, q.sentence_index, q.text))
+            at = getattr(q, side)
+        return out
 
 
 def _listing(terms: list[str], most: int = 8, width: int = 30) -> str:

@@ -41,6 +41,12 @@ class CorpusError(StartupError):
     slug = "corpus"
 
 
+class ConfigError(StartupError):
+    """A setting (an environment variable) holds a value the service cannot use."""
+
+    slug = "config"
+
+
 class PipelineError(StartupError):
     """The configured spaCy pipeline cannot be loaded."""
 

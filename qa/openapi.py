@@ -10,6 +10,7 @@ from .api import (
     DEFAULT_LIMIT,
     DEFAULT_TOP_K,
     MAX_BODY,
+    MAX_CONTEXT,
     MAX_LIMIT,
     MAX_OFFSET,
     MAX_QUESTION,
@@ -73,6 +74,13 @@ TOP_K = _integer(1, MAX_TOP_K, DEFAULT_TOP_K, "How many ranked passages to retur
 DOCUMENTS = {"type": "array", "items": TEXT, "minItems": 1,
              "description": "Answer from these documents only (names as /api/documents lists them); "
                             "an unknown name is a 404 that lists the documents."}
+SENTENCE_INDEX = _integer(0, description="The sentence's position in its document, counted from 0 (the "
+                                        "document's first sentence is 0); the page and the CLI show "
+                                        "this same number.")
+CONTEXT = _integer(0, MAX_CONTEXT, 0, "How many sentences before and after each passage to add "
+                                      "(as context.before and context.after).")
+EXPLAIN = {"type": "boolean", "default": True,
+           "description": "false leaves out each passage's explanation (why it scored what it did)."}
 MIN_CONFIDENCE = {"type": "number", "minimum": 0, "maximum": 1,
                   "description": "Give a short answer only when its estimated probability of being "
                                  "right is at least this (default: the threshold fitted for the best "
@@ -80,7 +88,8 @@ MIN_CONFIDENCE = {"type": "number", "minimum": 0, "maximum": 1,
 
 SCHEMAS: dict[str, Any] = {
     "AskRequest": _object({"question": QUESTION}, {"top_k": TOP_K, "documents": DOCUMENTS,
-                                                   "min_confidence": MIN_CONFIDENCE}),
+                                                   "min_confidence": MIN_CONFIDENCE, "context": CONTEXT,
+                                                   "explain": EXPLAIN}),
     "Entity": _object({"text": TEXT, "label": TEXT, "start": OFFSET, "end": OFFSET},
                       description="A named entity; start and end are offsets into the text."),
     "Match": _object({"term": TEXT, "start": OFFSET, "end": OFFSET},
@@ -101,11 +110,19 @@ SCHEMAS: dict[str, Any] = {
     }, description="The short answer: an entity (label) or a phrase (label PHRASE) of the passage "
                    "with rank passage_rank; confidence is the estimated probability that it is "
                    "right (calibrated on the SQuAD 2.0 development articles)."),
+    "Neighbour": _object({"id": _integer(0), "sentence_index": SENTENCE_INDEX, "text": TEXT},
+                         description="A sentence next to a ranked passage in its document."),
     "RankedPassage": _object({
-        "rank": _integer(1), "score": {"type": "number"}, "text": TEXT, "document": TEXT,
-        "section": TEXT, "sentence_index": _integer(0), "entities": _array(_ref("Entity")),
-        "matches": _array(_ref("Match")), "explanation": _array(_ref("Contribution")),
-    }),
+        "rank": _integer(1), "id": _integer(0), "score": {"type": "number"}, "text": TEXT,
+        "document": TEXT, "title": TEXT, "section": TEXT, "sentence_index": SENTENCE_INDEX,
+        "entities": _array(_ref("Entity")), "matches": _array(_ref("Match")),
+    }, {
+        "explanation": _array(_ref("Contribution"), description="Left out when explain is false."),
+        "context": _object({"before": _array(_ref("Neighbour"), maxItems=MAX_CONTEXT),
+                            "after": _array(_ref("Neighbour"), maxItems=MAX_CONTEXT)},
+                           description="The sentences around the passage, in reading order; only "
+                                       "when context was asked for."),
+    }, description="A passage as ranked for the question; id is the one /api/passages uses."),
     "AskResponse": _object({
         "question": TEXT,
         "answer": {"anyOf": [_ref("Answer"), {"type": "null"}]},
@@ -117,13 +134,15 @@ SCHEMAS: dict[str, Any] = {
         "took_ms": {"type": "number", "minimum": 0},
     }),
     "Passage": _object({
-        "id": _integer(0), "document": TEXT, "section": TEXT, "sentence_index": _integer(0),
+        "id": _integer(0), "document": TEXT, "section": TEXT, "sentence_index": SENTENCE_INDEX,
         "text": TEXT, "entities": _array(_ref("Entity")), "previous": NULLABLE_ID,
         "next": NULLABLE_ID,
     }, description="One sentence of the corpus; previous and next are the neighbouring ids."),
     "PassagePage": _object({
-        "document": {"type": ["string", "null"]}, "total": _integer(0), "offset": _integer(0),
-        "limit": _integer(1, MAX_LIMIT), "passages": _array(_ref("Passage"), maxItems=MAX_LIMIT),
+        "document": {"type": ["string", "null"]}, "section": {"type": ["string", "null"]},
+        "total": _integer(0), "offset": _integer(0), "limit": _integer(1, MAX_LIMIT),
+        "next": {"type": ["string", "null"], "description": "The next page's link (null on the last)."},
+        "passages": _array(_ref("Passage"), maxItems=MAX_LIMIT),
     }),
     "Document": _object({
         "name": TEXT, "title": TEXT, "sections": _array(TEXT), "paragraphs": _integer(1),
@@ -149,6 +168,27 @@ BUSY = {**_problem("The service is busy (overloaded): retry after the Retry-Afte
         "headers": {"Retry-After": {"description": "Seconds to wait before retrying.",
                                     "required": True, "schema": _integer(1)}}}
 ASK_RESPONSE = _json(_ref("AskResponse"), "The answer (or why there is none) and the passages.")
+EVERY_PATH = {  # statuses any path can answer, from the server and the app's error handlers
+    "405": {**_problem("A method this path does not have (not this one); the Allow header lists "
+                       "those it has."),
+            "headers": {"Allow": {"description": "The allowed methods.", "schema": TEXT}}},
+    "408": _problem("The request was not sent in time (a slow or stalled client)."),
+    "414": _problem("The URL (path and query string) is too long."),
+    "431": _problem("The request's header fields are too large."),
+    "500": _problem("An unexpected error; the problem carries no internals."),
+}
+BUSY_PATHS = ("/api/ask", "/api/passages", "/api/documents", "/api/openapi.json")  # health is exempt
+
+
+def _with_common_statuses(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation's responses with the statuses any request can get, so none is undocumented."""
+    for path, operations in paths.items():
+        for operation in operations.values():
+            extra = {**EVERY_PATH, **({"503": BUSY} if path in BUSY_PATHS else {})}
+            operation["responses"] = {**operation["responses"],
+                                      **{k: v for k, v in extra.items() if k not in operation["responses"]}}
+            operation["responses"] = dict(sorted(operation["responses"].items()))
+    return paths
 
 
 def document() -> dict[str, Any]:
@@ -164,17 +204,23 @@ def document() -> dict[str, Any]:
                            "a short answer. Errors are RFC 9457 problem details.",
             "license": {"name": "MIT", "identifier": "MIT"},
         },
-        "paths": {
+        "servers": [{"url": "/", "description": "The server that serves this document."}],
+        "paths": _with_common_statuses({
             "/api/ask": {
                 "get": {
                     "operationId": "askGet", "summary": "Ask a question (query string)",
-                    "parameters": [_param("q", QUESTION, "The question.", required=True),
+                    "description": "The question may be given as question instead of q (one of "
+                                   "them, not both).",
+                    "parameters": [_param("q", QUESTION, "The question (or give it as question).",
+                                          required=True),
                                    _param("top_k", TOP_K, "How many passages to return."),
                                    {**_param("document", {"type": "array", "items": TEXT},
                                              "Answer from this document only; repeat for "
                                              "several."), "style": "form", "explode": True},
                                    _param("min_confidence", MIN_CONFIDENCE,
-                                          "The least probability of being right for an answer.")],
+                                          "The least probability of being right for an answer."),
+                                   _param("context", CONTEXT, "Sentences around each passage."),
+                                   _param("explain", EXPLAIN, "false leaves the explanations out.")],
                     "responses": {"200": ASK_RESPONSE, "400": BAD_REQUEST, "404": NO_DOCUMENT,
                                   "503": BUSY},
                 },
@@ -194,6 +240,7 @@ def document() -> dict[str, Any]:
                 "operationId": "listPassages", "summary": "Browse the corpus passage by passage",
                 "parameters": [
                     _param("document", TEXT, "Only this document's passages (see /api/documents)."),
+                    _param("section", TEXT, "Only this section's passages (see /api/documents)."),
                     _param("offset", _integer(0, MAX_OFFSET, 0), "How many passages to skip."),
                     _param("limit", _integer(1, MAX_LIMIT, DEFAULT_LIMIT),
                            "How many passages to return."),
@@ -201,7 +248,7 @@ def document() -> dict[str, Any]:
                 "responses": {
                     "200": _json(_ref("PassagePage"), "A page of passages in reading order."),
                     "400": BAD_REQUEST,
-                    "404": NO_DOCUMENT,
+                    "404": _problem("No such document or section; the problem says which exist."),
                 },
             }},
             "/api/documents": {"get": {
@@ -217,6 +264,6 @@ def document() -> dict[str, Any]:
                 "responses": {"200": _json({"type": "object", "required": ["openapi", "paths"]},
                                            "The OpenAPI 3.1 document.")},
             }},
-        },
+        }),
         "components": {"schemas": SCHEMAS},
     }

@@ -26,8 +26,23 @@ class Contribution:
                 "passages_with_term": self.passages_with_term, "text": self.text}
 
 
+@dataclass(frozen=True)
+class Neighbour:
+    """A sentence next to a ranked passage in its document, for context."""
+
+    id: int | str
+    sentence_index: int
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "sentence_index": self.sentence_index, "text": self.text}
+
+
 @dataclass
 class RankedPassage:
+    """One ranked passage; ``explanation`` is None when the caller asked to leave it out, ``before``
+    and ``after`` are None unless context was asked for."""
+
     rank: int
     score: float
     text: str
@@ -36,14 +51,23 @@ class RankedPassage:
     sentence_index: int
     entities: list[Entity]
     matches: list[dict]
-    explanation: list[Contribution]
+    explanation: list[Contribution] | None
+    id: int | str = 0
+    title: str = ""
+    before: list[Neighbour] | None = None
+    after: list[Neighbour] | None = None
 
     def to_dict(self) -> dict:
-        return {"rank": self.rank, "score": round(self.score, 4), "text": self.text,
-                "document": self.document, "section": self.section,
-                "sentence_index": self.sentence_index,
-                "entities": [e.to_dict() for e in self.entities],
-                "matches": self.matches, "explanation": [c.to_dict() for c in self.explanation]}
+        out = {"rank": self.rank, "id": self.id, "score": round(self.score, 4), "text": self.text,
+               "document": self.document, "title": self.title, "section": self.section,
+               "sentence_index": self.sentence_index,
+               "entities": [e.to_dict() for e in self.entities], "matches": self.matches}
+        if self.explanation is not None:
+            out["explanation"] = [c.to_dict() for c in self.explanation]
+        if self.before is not None and self.after is not None:
+            out["context"] = {"before": [n.to_dict() for n in self.before],
+                              "after": [n.to_dict() for n in self.after]}
+        return out
 
 
 @dataclass

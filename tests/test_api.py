@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +15,7 @@ from qa.api import MAX_BODY, MAX_QUESTION
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
 ASK_KEYS = {"question", "answer", "no_answer_reason", "no_answer_code", "passages", "took_ms"}
 ANSWER_KEYS = {"text", "label", "passage_rank", "start", "end", "confidence"}
-PASSAGE_KEYS = {"rank", "score", "text", "document", "section", "sentence_index", "entities",
+PASSAGE_KEYS = {"rank", "id", "score", "text", "document", "title", "section", "sentence_index", "entities",
                 "matches", "explanation"}
 SECURITY = {"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
             "Referrer-Policy"}
@@ -220,8 +221,11 @@ def test_body_without_content_length_over_the_limit_is_413(app):
 
 
 @pytest.mark.parametrize("query, fragment", [
-    ({}, "'q' is required"),
-    ({"question": "x"}, "unknown query parameter(s) 'question'"),
+    ({}, "q (or question) is required, e.g. /api/ask?q="),
+    ({"quest": "x"}, "unknown query parameter(s) 'quest'"),
+    ({"q": "x", "question": "y"}, "as q or as question, not both"),
+    ({"q": "x", "context": "9"}, "context is 9, out of range"),
+    ({"q": "x", "explain": "maybe"}, "is not a boolean"),
     ({"q": ""}, "q is empty"),
     ({"q": "   "}, "q is empty"),
     ({"q": "x" * (MAX_QUESTION + 1)}, "over the limit"),
@@ -311,7 +315,7 @@ def test_no_query_string_produces_a_server_error(client, q, top_k):
 
 def test_passages_lists_the_corpus_in_order_with_entities(client, engine):
     body = client.get("/api/passages").get_json()
-    assert set(body) == {"document", "total", "offset", "limit", "passages"}
+    assert set(body) == {"document", "section", "total", "offset", "limit", "next", "passages"}
     assert (body["document"], body["total"], body["offset"], body["limit"]) == (
         None, len(engine.passages), 0, 100)
     passages = body["passages"]
@@ -424,3 +428,108 @@ def test_documents_and_min_confidence_are_honoured(client):
 def test_bad_documents_or_min_confidence_say_what_to_send(client, body, fragment):
     response = post_json(client, body)
     assert response.status_code == 400 and fragment in response.get_json()["detail"]
+
+
+def test_ranked_passages_carry_the_id_passages_uses_and_the_title(client):
+    ranked = client.get("/api/ask", query_string={"q": "When did Eitingon die?"}).get_json()["passages"]
+    listed = {p["id"]: p for p in client.get("/api/passages", query_string={"limit": 1000})
+              .get_json()["passages"]}
+    for p in ranked:
+        assert listed[p["id"]]["text"] == p["text"]
+        assert listed[p["id"]]["sentence_index"] == p["sentence_index"]
+        assert p["title"] == "Nahum Eitingon"
+
+
+def test_context_adds_the_neighbouring_sentences_in_reading_order(client):
+    body = client.post("/api/ask", json={"question": "When did Eitingon die?", "context": 2}).get_json()
+    listed = client.get("/api/passages", query_string={"limit": 1000}).get_json()["passages"]
+    for p in body["passages"]:
+        at = p["id"]
+        before = [q for q in listed if q["document"] == p["document"]
+                  and p["sentence_index"] - 2 <= q["sentence_index"] < p["sentence_index"]]
+        after = [q for q in listed if q["document"] == p["document"]
+                 and p["sentence_index"] < q["sentence_index"] <= p["sentence_index"] + 2]
+        assert [n["text"] for n in p["context"]["before"]] == [q["text"] for q in before], at
+        assert [n["text"] for n in p["context"]["after"]] == [q["text"] for q in after], at
+    plain = client.post("/api/ask", json={"question": "When did Eitingon die?"}).get_json()
+    assert all("context" not in p for p in plain["passages"])
+
+
+@pytest.mark.parametrize("explain", [False, "false", "0"])
+def test_explanations_can_be_left_out(client, explain):
+    if isinstance(explain, bool):
+        body = client.post("/api/ask", json={"question": "Who killed Trotsky?", "explain": explain})
+    else:
+        body = client.get("/api/ask", query_string={"q": "Who killed Trotsky?", "explain": explain})
+    passages = body.get_json()["passages"]
+    assert passages and all("explanation" not in p for p in passages)
+
+
+def test_get_takes_question_as_well_as_q(client):
+    by_q = client.get("/api/ask", query_string={"q": "When did Eitingon die?"}).get_json()
+    by_question = client.get("/api/ask", query_string={"question": "When did Eitingon die?"}).get_json()
+    assert by_q["answer"] == by_question["answer"] and by_q["answer"]["text"] == "1981"
+
+
+def test_passages_filter_by_section_and_link_the_next_page(client, engine):
+    section = engine.documents[0].sections[-1]
+    expected = [p.text for p in engine.passages if p.section == section]
+    texts, url = [], "/api/passages?" + urlencode({"section": section, "limit": 2})
+    while url:
+        body = client.get(url).get_json()
+        assert body["section"] == section and body["total"] == len(expected)
+        texts += [p["text"] for p in body["passages"]]
+        url = body["next"]
+    assert texts == expected
+
+
+def test_an_unknown_section_is_a_404_naming_the_sections(client, engine):
+    response = client.get("/api/passages", query_string={"section": "Nope"})
+    assert_problem(response, 404, "no section named 'Nope'", engine.documents[0].sections[0])
+
+
+def test_cross_origin_calls_are_off_by_default(client):
+    response = client.get("/api/health", headers={"Origin": "https://elsewhere.example"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+    preflight = client.options("/api/ask", headers={"Origin": "https://elsewhere.example",
+                                                    "Access-Control-Request-Method": "POST"})
+    assert "Access-Control-Allow-Origin" not in preflight.headers
+
+
+def test_chosen_origins_get_cors_headers_and_preflights_are_answered(engine):
+    from qa.app import create_app
+
+    app = create_app({"QA_CORS_ORIGINS": ["https://tool.example"]}, engine=engine)
+    client = app.test_client()
+    preflight = client.options("/api/ask", headers={
+        "Origin": "https://tool.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type"})
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://tool.example"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    answer = client.post("/api/ask", json={"question": "When did Eitingon die?"},
+                         headers={"Origin": "https://tool.example"})
+    assert answer.headers["Access-Control-Allow-Origin"] == "https://tool.example"
+    other = client.get("/api/health", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+    assert "Access-Control-Allow-Origin" not in client.get("/", headers={
+        "Origin": "https://tool.example"}).headers
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("", []), ("https://a.example, http://localhost:3000/", ["https://a.example", "http://localhost:3000"]),
+    ("https://a.example,*", ["*"]),
+])
+def test_cors_origins_are_read_from_the_environment(value, expected):
+    from qa.cors import origins
+
+    assert origins(value) == expected
+
+
+def test_a_cors_setting_that_is_not_an_origin_is_a_clear_error():
+    from qa.cors import origins
+    from qa.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="QA_CORS_ORIGINS has 'example.org', which is not an origin"):
+        origins("example.org")

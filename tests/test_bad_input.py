@@ -171,7 +171,7 @@ CATALOGUE = [
     field("top_k-array", {"question": ASK, "top_k": [3]}, 400, "not a array"),
     field("top_k-overflowing", '{"question": "Who?", "top_k": 1e400}', 400, "not a number"),
     # --- the query string ---------------------------------------------------------------------
-    query("q-missing", {}, 400, "the query parameter 'q' is required"),
+    query("q-missing", {}, 400, "the query parameter q (or question) is required"),
     query("q-no-value", "q", 400, "q is empty"),
     query("q-blank", {"q": "   "}, 400, "q is empty"),
     query("q-too-long", {"q": "a" * (MAX_QUESTION + 1)}, 400, "over the limit of 1000"),

@@ -131,3 +131,11 @@ def test_no_corpus_outside_the_checkout_names_both_ways_to_give_one(runner, tmp_
     assert result.exit_code == 2
     assert "no corpus given" in result.output and "--corpus" in result.output
     assert "QA_CORPUS" in result.output
+
+
+def test_cli_counts_sentences_as_the_api_does(runner):
+    data = json.loads(runner.invoke(cli, ["ask", "When did Eitingon die?", "--json", "--corpus",
+                                          str(ARTICLE)]).output)
+    plain = runner.invoke(cli, ["ask", "When did Eitingon die?", "--corpus", str(ARTICLE)]).output
+    first = data["passages"][0]
+    assert f"{first['document']} / {first['section']}, sentence {first['sentence_index']}\n" in plain

@@ -97,7 +97,7 @@ def test_to_dict_is_plain_json(engine):
     data = engine.ask("When did Eitingon die?", 2).to_dict()
     assert set(data) == {"question", "answer", "no_answer_reason", "no_answer_code", "passages",
                          "took_ms"}
-    assert set(data["passages"][0]) == {"rank", "score", "text", "document", "section",
+    assert set(data["passages"][0]) == {"rank", "id", "score", "text", "document", "title", "section",
                                         "sentence_index", "entities", "matches", "explanation"}
     json.dumps(data)
 
