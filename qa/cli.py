@@ -235,10 +235,12 @@ def eval_command(question_paths: tuple[str, ...], corpus: str | None, recursive:
                  **limits: float | None) -> None:
     """Measure answer quality on sample questions: Hit@k, MRR@10, EM/F1, abstention, latency."""
     if squad_file:
-        if compare or question_paths or corpus:
-            raise click.UsageError("--squad brings its own articles and questions: drop --compare, "
-                                   "--questions and --corpus.")
-        return squad_eval(squad_file, url, out)
+        if question_paths or corpus:
+            raise click.UsageError("--squad brings its own articles and questions: drop --questions "
+                                   "and --corpus.")
+        if compare and url:
+            raise click.UsageError("--compare builds its engines in-process: drop --url.")
+        return squad_eval(squad_file, url, out, compare)
     from datetime import UTC, datetime
 
     from tqdm import tqdm
@@ -280,7 +282,7 @@ def eval_command(question_paths: tuple[str, ...], corpus: str | None, recursive:
                     lambda normalisation, variant, **bm25: engine_ask(Engine.from_corpus(
                         source, normalisation=normalisation, variant=variant, recursive=recursive,
                         **bm25)),
-                    questions, top_k, progress)
+                    lambda ask: evaluate(ask, questions, top_k, progress).summary)
             else:
                 report = evaluate(http_ask(url) if url else engine_ask(engine), questions, top_k,
                                   progress, meta)
@@ -300,8 +302,9 @@ def eval_command(question_paths: tuple[str, ...], corpus: str | None, recursive:
         raise click.ClickException("below the quality thresholds:\n  " + "\n  ".join(failed))
 
 
-def squad_eval(path: str, url: str | None, out: str) -> None:
-    """``qa eval --squad FILE``: the official SQuAD 2.0 figures, in-process or over a server."""
+def squad_eval(path: str, url: str | None, out: str, compare: bool = False) -> None:
+    """``qa eval --squad FILE``: the official SQuAD 2.0 figures, in-process or over a server (or,
+    with ``compare``, for every ranking configuration)."""
     from datetime import UTC, datetime
 
     from tqdm import tqdm
@@ -310,7 +313,8 @@ def squad_eval(path: str, url: str | None, out: str) -> None:
     from . import squad
     from .cache import cache_dir
     from .engine import Engine
-    from .evaluate import engine_ask, http_ask
+    from .evaluate import compare as compare_configurations
+    from .evaluate import configurations, engine_ask, http_ask
     from .reader import Reader
 
     if url and not url.startswith(("http://", "https://")):
@@ -329,15 +333,29 @@ def squad_eval(path: str, url: str | None, out: str) -> None:
             ask_fn, passages = engine_ask(engine), squad.engine_passages(engine)
         meta = {"squad": str(path), "corpus": str(folder), "target": url or "the in-process engine",
                 "date": datetime.now(UTC).isoformat(timespec="seconds")}
-        with tqdm(total=len(questions), desc="eval", unit="q", file=sys.stderr, disable=None) as bar:
+        rounds = len(configurations()) if compare else 1
+        with tqdm(total=rounds * len(questions), desc="eval", unit="q", file=sys.stderr,
+                  disable=None) as bar:
             def progress(items):
                 for item in items:
                     yield item
                     bar.update()
 
-            report = squad.evaluate_squad(ask_fn, articles, questions, passages, progress, meta)
+            if compare:
+                rows = compare_configurations(
+                    lambda normalisation, variant, **bm25: engine_ask(Engine.from_corpus(
+                        folder, normalisation=normalisation, variant=variant, reader=Reader(), **bm25)),
+                    lambda ask: squad.evaluate_squad(ask, articles, questions, passages,
+                                                     progress).summary)
+            else:
+                report = squad.evaluate_squad(ask_fn, articles, questions, passages, progress, meta)
     except QAError as exc:
         raise CLIError(exc) from None
+    if compare:
+        click.echo(rendering.squad_compare_table(rows))
+        written = rendering.write_compare(rows, out, meta, squad=True)
+        click.echo(f"\nwrote {', '.join(map(str, written))}")
+        return
     click.echo(rendering.squad_terminal(report))
     written = rendering.write_squad(report, out)
     click.echo(f"\nwrote {', '.join(map(str, written))}")

@@ -316,15 +316,14 @@ def configurations() -> list[tuple]:
     ]
 
 
-def compare(make_ask: Callable[..., AskFn], questions: list[Question],
-            top_k: int = 5, progress: Progress = iter) -> list[dict]:
-    """Every configuration on the same questions: one row (name, settings, summary) each."""
+def compare(make_ask: Callable[..., AskFn], summarise: Callable[[AskFn], dict]) -> list[dict]:
+    """Every configuration scored the same way (``summarise`` asks the questions and returns the
+    summary): one row (name, settings, summary) each."""
     rows = []
     for name, normalisation, variant, *params in configurations():
         bm25 = params[0] if params else {}
-        report = evaluate(make_ask(normalisation, variant, **bm25), questions, top_k, progress)
         rows.append({"name": name, "normalisation": asdict(normalisation), "variant": variant,
-                     "bm25": bm25, "summary": report.summary})
+                     "bm25": bm25, "summary": summarise(make_ask(normalisation, variant, **bm25))})
     return rows
 
 

@@ -147,22 +147,65 @@ def _write_files(report, out: str | Path, stem: str, to_markdown, draw) -> list[
     return files
 
 
+BEST_BY = ("f1", "mrr")  # the best configuration: highest answer F1, then MRR@10
+BEST = "◀ best"
+
+
 def compare_table(rows: list[dict], markdown: bool = False) -> str:
-    """The configurations side by side: one row each, the same columns as the report."""
-    return figures_table({r["name"]: r["summary"] for r in rows}, "configuration", markdown)
+    """The configurations side by side: each figure with its difference to the default, the best
+    value of each column starred and the best row (by F1, then MRR@10) marked."""
+    columns = [(k, FIGURES[k][0], FIGURES[k][1], lambda k, v: fmt(k, v)) for k in COLUMNS]
+    return versus_default(rows, columns, BEST_BY, markdown)
 
 
-def write_compare(rows: list[dict], out: str | Path, meta: dict) -> list[Path]:
-    """compare.json and compare.md in ``out``."""
+def versus_default(rows: list[dict], columns: list[tuple], best_by: tuple[str, ...],
+                   markdown: bool = False) -> str:
+    """Rows of configurations, ``columns`` as (key, label, higher is better, format): every cell of
+    a row other than the default carries its difference to the default's figure."""
+    base = next(r["summary"] for r in rows if r["name"] == "default")
+    tops = {k: _top([r["summary"][k] for r in rows], higher) for k, _, higher, _ in columns}
+    best = max(rows, key=lambda r: (*(r["summary"][k] or 0 for k in best_by), r["name"] == "default"))["name"]
+    headers = ["configuration"] + [label for _, label, _, _ in columns]
+    table = []
+    for r in rows:
+        cells = [r["name"] + (f" {BEST}" if r["name"] == best else "")]
+        for key, _, _, show in columns:
+            value, cell = r["summary"][key], show(key, r["summary"][key])
+            if r["name"] != "default" and isinstance(value, float) and base[key] is not None:
+                change = value - base[key]
+                shown = show(key, abs(change))
+                cell += " (=)" if float(shown) == 0 else f" ({'+' if change > 0 else '−'}{shown})"
+            if value is not None and value == tops[key]:
+                cell = f"**{cell}**" if markdown else f"{cell}*"
+            cells.append(cell)
+        table.append(cells)
+    return grid(headers, table, markdown)
+
+
+def _top(values: list, higher: bool):
+    present = [v for v in values if v is not None]
+    return (max(present) if higher else min(present)) if present else None
+
+
+def write_compare(rows: list[dict], out: str | Path, meta: dict, squad: bool = False) -> list[Path]:
+    """compare.json and compare.md (squad-compare.* for a SQuAD file) in ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    files = [out / "compare.json", out / "compare.md"]
+    stem = "squad-compare" if squad else "compare"
+    files = [out / f"{stem}.json", out / f"{stem}.md"]
     files[0].write_text(json.dumps({"meta": meta, "configurations": rows}, ensure_ascii=False,
                                    indent=2) + "\n", encoding="utf-8")
-    files[1].write_text("# Ranking configurations compared\n\n"
-                        f"{meta.get('questions_count', '?')} questions from "
-                        f"{', '.join(meta.get('questions', []))}; retrieval figures over the "
-                        "answerable ones.\n\n" + compare_table(rows, markdown=True) + "\n",
+    if squad:
+        about = (f"SQuAD 2.0 questions from {meta.get('squad', '?')}: EM and F1 in percent, as the "
+                 "official script reports them; sentence Hit@k over the answerable questions.")
+        table = squad_compare_table(rows, markdown=True)
+    else:
+        about = (f"{meta.get('questions_count', '?')} questions from "
+                 f"{', '.join(meta.get('questions', []))}; retrieval figures over the answerable ones.")
+        table = compare_table(rows, markdown=True)
+    files[1].write_text(f"# Ranking configurations compared\n\n{about} The best value of each column "
+                        f"is starred; {BEST} marks the best row by {' then '.join(BEST_BY)}; "
+                        "bracketed: the difference to the default.\n\n" + table + "\n",
                         encoding="utf-8")
     return files
 
@@ -174,6 +217,16 @@ SQUAD_COLUMNS = [("total", "n"), ("exact", "EM"), ("f1", "F1"), ("HasAns_total",
                  ("NoAns_f1", "NoAns"), ("answer_nothing", "answer nothing"), ("hit1", "Hit@1"),
                  ("hit3", "Hit@3"), ("mrr", "MRR@10"), ("answered", "answered"),
                  ("precision", "precision"), ("calibration_gap", "calibration gap")]
+
+
+SQUAD_COMPARED = ("f1", "exact", "HasAns_f1", "NoAns_f1", "hit1", "hit3", "mrr")
+
+
+def squad_compare_table(rows: list[dict], markdown: bool = False) -> str:
+    """Ranking configurations on a SQuAD file, as compare_table shows them on sample questions."""
+    labels = dict(SQUAD_COLUMNS)
+    columns = [(k, labels[k], True, _squad_cell) for k in SQUAD_COMPARED]
+    return versus_default(rows, columns, BEST_BY[:1] + ("hit1",), markdown)
 
 
 def _squad_cell(key: str, value) -> str:

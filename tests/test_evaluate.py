@@ -435,4 +435,34 @@ def test_eval_compare_puts_configurations_side_by_side(tiny_questions, tmp_path)
     assert rows[0]["variant"] == "okapi" and rows[0]["normalisation"]["whitespace"]
     assert all(r["summary"]["questions"] == 5 for r in rows)
     assert "| naive baseline (rank-bm25 README) |" in (tmp_path / "compare.md").read_text()
+    assert "◀ best" in result.stdout and "(−" in result.stdout
     assert all(name in result.stdout for name in names)
+
+
+def test_compare_marks_the_best_row_and_each_row_s_difference_to_the_default():
+    from qa.report import versus_default
+
+    rows = [{"name": "default", "summary": {"f1": 0.5, "p": 2.0}},
+            {"name": "worse", "summary": {"f1": 0.4, "p": 1.0}},
+            {"name": "better", "summary": {"f1": 0.625, "p": 3.0}}]
+    columns = [("f1", "F1", True, lambda k, v: f"{v:.3f}"), ("p", "p ms", False, lambda k, v: f"{v:.1f}")]
+    table = versus_default(rows, columns, ("f1",)).splitlines()
+    assert table[2].split() == ["default", "0.500", "2.0"]
+    assert table[3].split() == ["worse", "0.400", "(−0.100)", "1.0", "(−1.0)*"]
+    assert table[4].split() == ["better", "◀", "best", "0.625", "(+0.125)*", "3.0", "(+1.0)"]
+
+
+def test_eval_compare_on_a_squad_file(tmp_path):
+    squad = tmp_path / "tiny-squad.json"
+    squad.write_text(json.dumps({"version": "v2.0", "data": [{"title": "Keeper", "paragraphs": [{
+        "context": "Keeper was born in Arbroath in 1901. He kept the lighthouse.",
+        "qas": [{"id": "a", "question": "Where was Keeper born?", "is_impossible": False,
+                 "answers": [{"text": "Arbroath", "answer_start": 19}]},
+                {"id": "b", "question": "What did Keeper paint?", "is_impossible": True,
+                 "answers": []}]}]}]}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "--squad", str(squad), "--compare", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads((tmp_path / "squad-compare.json").read_text())["configurations"]
+    assert [r["name"] for r in rows][:2] == ["naive baseline (rank-bm25 README)", "default"]
+    assert all(r["summary"]["total"] == 2 for r in rows)
+    assert "◀ best" in (tmp_path / "squad-compare.md").read_text()
