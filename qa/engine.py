@@ -183,17 +183,28 @@ class Engine:
         else:
             result.passages = [self._ranked(rank, r, context, explain)
                                for rank, r in enumerate(ranked[:top_k], 1)]
-            asked, noun, evidence = self.reading_inputs(text, terms, ranked[:top_k])
+            asked, noun, evidence = self.reading_inputs(text, terms, ranked[:top_k], self._named(terms))
             reading = self.reader.read(qtype, asked, noun, evidence, min_confidence)
             result.answer, result.no_answer_reason = reading.answer, reading.message
             result.no_answer_code = reading.reason.name.lower() if reading.reason else None
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
-    def reading_inputs(self, text: str, terms: list[str], ranked: list[Ranked]):
+    def _named(self, terms: list[str]) -> frozenset[str] | None:
+        """The documents whose subjects (title words) the question names, when it names some but not
+        all: an answer comes from those only, so that "Where was Eitingon born?" is never answered
+        from a sentence about someone else in another article. None: any document."""
+        if len(self.documents) < 2:
+            return None
+        asked = set(terms)
+        named = frozenset(name for name, title in self.title_terms.items() if title & asked)
+        return named if named and len(named) < len(self.documents) else None
+
+    def reading_inputs(self, text: str, terms: list[str], ranked: list[Ranked],
+                       documents: frozenset[str] | None = None):
         """What the reader is given: the question's terms (with the subject's name when the question
         names it), the noun it asks for, and the evidence of the top passages (so the answer always
-        comes from a passage the result shows)."""
+        comes from a passage the result shows), of ``documents`` only when given."""
         noun = asked_noun(text)
         noun = self.analyzer.term(noun, noun, False) if noun else None
         asked = frozenset(terms)
@@ -203,7 +214,8 @@ class Engine:
         weights = {t: self._idf(t) for t in terms}
         total = sum(weights.values()) or 1.0
         evidence = [self._evidence(rank, r, sum(weights[t] for t in r.terms) / total)
-                    for rank, r in enumerate(ranked[:TOP_PASSAGES], 1)]
+                    for rank, r in enumerate(ranked[:TOP_PASSAGES], 1)
+                    if documents is None or self.passages[r.passage].document in documents]
         return asked, noun, evidence
 
     def _retrieve(self, question: str, depth: int, allowed: frozenset[str] | None):

@@ -166,3 +166,16 @@ def test_pronouns_get_the_subject_only_in_an_article_about_a_person(tmp_path):
                                         "Aldrin joined him on the surface. He walked for an hour.\n")
     engine = Engine.from_corpus(tmp_path)
     assert all(p.subject_ref is None for p in engine.passages)
+
+
+@pytest.mark.parametrize("question", ["Where was Eitingon born?", "Which university did Eitingon attend?"])
+def test_a_question_naming_an_article_s_subject_is_not_answered_from_another(mixed_engine, question):
+    result = mixed_engine.ask(question, 5)
+    assert {p.document for p in result.passages} > {"article"}  # other articles' sentences are shown
+    if result.answer:
+        assert result.passages[result.answer.passage_rank - 1].document == "article"
+
+
+def test_a_question_naming_no_subject_may_be_answered_from_any_article(mixed_engine):
+    result = mixed_engine.ask("When was she born?", 5)
+    assert result.answer and result.passages[result.answer.passage_rank - 1].document == "marie_curie"
