@@ -179,3 +179,21 @@ def test_a_question_naming_an_article_s_subject_is_not_answered_from_another(mix
 def test_a_question_naming_no_subject_may_be_answered_from_any_article(mixed_engine):
     result = mixed_engine.ask("When was she born?", 5)
     assert result.answer and result.passages[result.answer.passage_rank - 1].document == "marie_curie"
+
+
+def test_answers_are_read_from_the_best_matching_document_only(tmp_path):
+    from qa.engine import Engine
+
+    (tmp_path / "workshop.txt").write_text(
+        "Workshop\n\nMost of the work was done in a poorly equipped shed. The shed had a leaking roof. "
+        "The shed was cold in winter.\n", encoding="utf-8")
+    (tmp_path / "river.txt").write_text(
+        "River\n\nThe river mouth was located offshore of Brest in France.\n", encoding="utf-8")
+    result = Engine.from_corpus(tmp_path).ask("Where in Paris was the shed located?", 5)
+    assert "river" in {p.document for p in result.passages[:3]}
+    assert result.answer is None or result.passages[result.answer.passage_rank - 1].document == "workshop"
+
+
+def test_a_pronoun_in_the_question_counts_for_the_article_whose_subject_it_can_be(mixed_engine):
+    result = mixed_engine.ask("What did she investigate for her doctorate?", 3)
+    assert result.passages[0].document == "marie_curie"
