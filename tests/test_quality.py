@@ -34,6 +34,8 @@ CEILINGS = {
 SQUAD_FLOORS = {"f1": 47.9, "exact": 47.2, "HasAns_f1": 20.4, "NoAns_f1": 81.2, "hit1": 0.724,
                 "precision": 0.465}
 SQUAD_CEILINGS = {"calibration_gap": 0.03}
+# issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own
+MIXED_HIT1_SLACK = 0.02
 
 
 @pytest.fixture(scope="session")
@@ -92,3 +94,36 @@ def test_squad_figure_stays_at_or_above_its_floor(squad_summary, figure, floor):
 @pytest.mark.parametrize(("figure", "ceiling"), SQUAD_CEILINGS.items())
 def test_squad_figure_stays_at_or_below_its_ceiling(squad_summary, figure, ceiling):
     assert squad_summary[figure] <= ceiling, f"{figure} rose to {squad_summary[figure]:.3f}"
+
+
+@pytest.fixture(scope="session")
+def mixed_folder_engine(tmp_path_factory):
+    """One folder of four articles: Eitingon, Marie Curie and the two SQuAD development ones."""
+    from qa import fit, squad
+    from qa.cache import cache_dir
+    from qa.engine import Engine
+
+    folder = tmp_path_factory.mktemp("four")
+    for name, corpus in SETS.items():
+        source = corpus if corpus.is_file() else corpus / f"{name}.txt"
+        (folder / f"{name}.txt").write_bytes(source.read_bytes())
+    articles, _ = squad.load(fit.DATA)
+    for f in squad.write_corpus(articles, cache_dir()).glob("*.txt"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    return Engine.from_corpus(folder)
+
+
+@pytest.mark.parametrize("name", list(SETS))
+def test_a_folder_of_articles_answers_each_set_as_its_own_article_does(mixed_folder_engine, summaries,
+                                                                       name):
+    questions = load_questions(question_files(SETS[name]))
+    together = evaluate(engine_ask(mixed_folder_engine), questions).summary
+    assert together["hit1"] >= summaries[name]["hit1"] - MIXED_HIT1_SLACK
+    elsewhere = []
+    for q in questions:
+        result = mixed_folder_engine.ask(q.question, 3)
+        if not q.answers and result.answer:
+            document = result.passages[result.answer.passage_rank - 1].document
+            if document != name:
+                elsewhere.append(f"{q.question} -> {result.answer.text} ({document})")
+    assert elsewhere == [], "unanswerable questions answered from another article"
