@@ -9,13 +9,12 @@ from typing import Any
 
 from flask import Blueprint, Request, current_app, request
 
-from .answer import MAX_TOP_K
+from .answer import DEFAULT_TOP_K, MAX_TOP_K
 from .errors import InvalidRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
 from .passages import by_document as passages_by_document
 
 MAX_BODY = 16 * 1024
 MAX_QUESTION = 1000
-DEFAULT_TOP_K = 3
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 EXAMPLE_BODY = '{"question": "When did Eitingon die?", "top_k": 3}'
