@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from . import cache
-from .answer import TOP_PASSAGES, asked_noun, classify, fits
+from .answer import DEFAULT_TOP_K, TOP_PASSAGES, asked_noun, classify, fits
 from .corpus import Document, parse_sources, read_sources
 from .errors import CorpusError, NotFound
 from .explain import explain
@@ -25,7 +25,7 @@ from .nlp import (
     plain,
     without_surrogates,
 )
-from .passages import Passage, make_entities_consistent, mark_subject_references, parse
+from .passages import Passage, make_entities_consistent, mark_subject_references, parse, strip_possessive
 from .question_tokenizer import QuestionTokenizer
 from .rank import Ranked, document_shares, rerank
 from .reader import Evidence, Reader, answerable_share, spans_of
@@ -56,6 +56,7 @@ class Engine:
         self.analyzer = Analyzer(frozenset(nlp.Defaults.stop_words), normalisation)
         self._question_nlp = nlp if normalisation.lemma else nlp.tokenizer
         self._question_tokenizer = QuestionTokenizer(nlp.tokenizer)
+        self.titles = {d.name: d.title for d in documents}
         titles = {d.name: self._terms(d.title) for d in documents}
         self.title_terms = {name: frozenset(t for t, _, _ in terms) for name, terms in titles.items()}
         own_terms = [self.analyzer.terms(p.text, p.tokens) for p in passages]
@@ -135,9 +136,17 @@ class Engine:
 
     def question_terms(self, question: str) -> list[str]:
         """The question's search terms, normalised exactly like the passages'."""
-        return list(dict.fromkeys(t for t, _, _ in self._terms(plain(without_surrogates(question)))))
+        return list(self._question_words(question))
 
-    def ask(self, question: str, top_k: int = 3, documents: list[str] | None = None,
+    def _question_words(self, question: str) -> dict[str, str]:
+        """Each search term of the question with the word it was typed as (the first, if several)."""
+        text = plain(without_surrogates(question))
+        words: dict[str, str] = {}
+        for t, s, e in self._terms(text):
+            words.setdefault(t, text[s:e])
+        return words
+
+    def ask(self, question: str, top_k: int = DEFAULT_TOP_K, documents: list[str] | None = None,
             min_confidence: float | None = None) -> Result:
         """Rank passages for ``question`` (within ``documents`` if given) and read a short answer from
         the best of them; ``min_confidence`` overrides the fitted threshold for answering."""
@@ -152,7 +161,8 @@ class Engine:
                                        "punctuation): ask with content words.")
         elif not known:
             result.no_answer_code = "no_match"
-            result.no_answer_reason = (f"none of the question's words ({_listing(terms)}) occur in "
+            typed = list(self._question_words(question).values())
+            result.no_answer_reason = (f"none of the question's words ({_listing(typed)}) occur in "
                                        "the corpus: try other words.")
         else:
             result.passages = [self._ranked(rank, r) for rank, r in enumerate(ranked[:top_k], 1)]
@@ -261,8 +271,16 @@ class Engine:
     def _ranked(self, rank: int, r: Ranked) -> RankedPassage:
         p = self.passages[r.passage]
         return RankedPassage(rank, r.score, p.text, p.document, p.section, p.sentence_index,
-                             p.entities, [{"term": t, "start": s, "end": e} for t, s, e in self._matched(r)],
+                             p.entities, [self._match(p, t, s, e) for t, s, e in self._matched(r)],
                              explain(self.index, r))
+
+    def _match(self, p: Passage, term: str, start: int, end: int) -> dict:
+        """Where a question term occurs: the word without a possessive ("Eitingon′s" -> "Eitingon"),
+        and for a pronoun that stands for the document's subject, whom it refers to."""
+        match = {"term": term, "start": start, "end": start + len(strip_possessive(p.text[start:end]))}
+        if p.subject_ref == (start, end):
+            match["refers_to"] = self.titles[p.document]
+        return match
 
 
 def _listing(terms: list[str], most: int = 8, width: int = 30) -> str:

@@ -166,3 +166,26 @@ def test_pronouns_get_the_subject_only_in_an_article_about_a_person(tmp_path):
                                         "Aldrin joined him on the surface. He walked for an hour.\n")
     engine = Engine.from_corpus(tmp_path)
     assert all(p.subject_ref is None for p in engine.passages)
+
+
+def test_the_no_match_reason_names_the_words_typed_not_their_stems(engine):
+    result = engine.ask("What is the airspeed of swallows?")
+    assert "(airspeed, swallows)" in result.no_answer_reason, result.no_answer_reason
+    assert "airspe" + "," not in result.no_answer_reason
+
+
+def test_a_match_ends_before_a_possessive(engine):
+    result = engine.ask("Where did Eitingon study?", 10)
+    matched = [p.text[m["start"]:m["end"]] for p in result.passages for m in p.matches]
+    assert "Eitingon" in matched
+    assert not [w for w in matched if w.endswith(("′s", "’s", "'s"))], matched
+    assert any("Eitingon′s" in p.text for p in result.passages)  # the case is really there
+
+
+def test_a_pronoun_matched_for_the_subject_says_whom_it_refers_to(engine):
+    result = engine.ask("Where was Eitingon active in the late 1930s?")
+    refs = [(p.text[m["start"]:m["end"]], m["refers_to"]) for p in result.passages for m in p.matches
+            if "refers_to" in m]
+    assert refs and all(w.lower() in ("he", "his", "him") and who == "Nahum Eitingon" for w, who in refs)
+    named = [m for p in result.passages for m in p.matches if p.text[m["start"]:m["end"]] == "Eitingon"]
+    assert all("refers_to" not in m for m in named)
