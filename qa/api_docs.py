@@ -69,7 +69,7 @@ def kind(schema: dict[str, Any]) -> list[tuple[str, str | None]]:
 
 
 def limits(schema: dict[str, Any]) -> str:
-    """The bounds and default of a scalar schema, e.g. " from 1 to 50, default 3"."""
+    """The bounds and default of a scalar schema, e.g. ", from 1 to 50, default 3"."""
     parts = []
     low, high = schema.get("minimum", schema.get("minLength")), schema.get("maximum", schema.get("maxLength"))
     unit = " characters" if "minLength" in schema or "maxLength" in schema else ""
@@ -83,4 +83,4 @@ def limits(schema: dict[str, Any]) -> str:
         parts.append(f"default {schema['default']}")
     if "format" in schema:
         parts.append(schema["format"])
-    return " " + ", ".join(parts) if parts else ""
+    return ", " + ", ".join(parts) if parts else ""

@@ -144,7 +144,7 @@ def index():
         return render_page()
     try:
         question = valid_question(q, "question")
-        top_k = int_arg(request.args, "top_k", DEFAULT_TOP_K, 1, MAX_TOP_K)
+        top_k = passage_count(request.args.get("top_k"))
     except InvalidRequest as exc:
         return render_page(q, error=exc.detail), 400
     chosen = request.args.get("document") or None
@@ -153,6 +153,15 @@ def index():
                            "from the list.", status=404, top_k=top_k), 404
     result = ask(question, top_k, [chosen] if chosen else None)
     return render_page(question, result=result, document=chosen, top_k=top_k)
+
+
+def passage_count(raw: str | None) -> int:
+    """The page's top_k: checked as the API checks it, refused in the page's words."""
+    try:
+        return int_arg({"top_k": raw} if raw is not None else {}, "top_k", DEFAULT_TOP_K, 1, MAX_TOP_K)
+    except InvalidRequest:
+        raise InvalidRequest(f"The number of passages to show (top_k={raw[:20]}) must be a whole number "
+                             f"from 1 to {MAX_TOP_K}.", fields=["top_k"]) from None
 
 
 @bp.get("/labels.css")

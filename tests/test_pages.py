@@ -170,7 +170,7 @@ def test_the_no_match_reason_is_said_once_as_a_sentence_in_the_words_typed(clien
 @pytest.mark.parametrize(("path", "message"), [
     ("/?q=" + "x" * 1001, "Question is 1001 characters long"),
     ("/no-such-page", "There is no page here"),
-    ("/?q=When%3F&top_k=x", "Top_k='x' is not an integer"),
+    ("/?q=When%3F&top_k=x", "The number of passages to show (top_k=x) must be a whole number"),
 ])
 def test_an_error_is_said_once_as_a_sentence(client, path, message):
     response = client.get(path)
@@ -556,7 +556,7 @@ def test_the_api_page_renders_the_openapi_document_and_is_linked(client, app):
                 op["responses"])
     for name in spec["components"]["schemas"]:
         assert root.find("section", id=f"schema-{name}")
-    assert 'href="#schema-AskResponse"' in html and "from 1 to 50, default 3" in html
+    assert 'href="#schema-AskResponse"' in html and "integer, from 1 to 50, default 3" in html
     _, home = page(client)
     assert home.find("a", href="/api/docs")
 
