@@ -226,7 +226,8 @@ def certainty(answer: dict | None) -> dict[str, str] | None:
 
 
 def sentence(text: str | None) -> str:
-    """The engine's lower-case reason as a sentence of its own; app.js does the same."""
+    """A message as a sentence of its own (the engine's and the API's begin in lower case, to be
+    part of one); app.js does the same."""
     return text[:1].upper() + text[1:] if text else ""
 
 
