@@ -9,7 +9,7 @@ SERVE_STAMP := $(VENV)/.installed-serve
 EVAL_STAMP := $(VENV)/.installed-eval
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
-install = $(BIN)/python -m pip install --quiet -e '.$(1)' && touch $@
+PIP := $(BIN)/python -m pip install --quiet -e
 
 .PHONY: serve test bench index eval lint clean
 
@@ -18,16 +18,16 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(SERVE_STAMP): pyproject.toml | $(BIN)/python
-	$(call install,)
+	$(PIP) . && touch $@
 
 $(EVAL_STAMP): pyproject.toml | $(BIN)/python
-	$(call install,[eval])
+	$(PIP) '.[eval]' && touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(call install,[test,bench])
+	$(PIP) '.[test,bench]' && touch $@
 
 $(BENCH_STAMP): pyproject.toml | $(BIN)/python
-	$(call install,[bench])
+	$(PIP) '.[bench]' && touch $@
 
 serve: $(SERVE_STAMP)
 	$(BIN)/qa serve --host $(HOST) --port $(PORT)

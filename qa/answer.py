@@ -38,6 +38,7 @@ QUESTION_TYPES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
 _WH = re.compile(r"\b(who|whom|whose|when|where|why|what|which|how)\b")
 TOP_PASSAGES = 3  # the short answer is looked for in this many of the best passages
 MAX_TOP_K = 50  # the most passages one question may ask for (API, CLI, page)
+DEFAULT_TOP_K = 3  # how many passages a question gets when it does not say (API, CLI, page)
 _ASKED_NOUN = re.compile(r"\b(?:what|which)\s+(?:kind of |type of |sort of )?([a-z][\w-]*)")
 DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                       r"several|many|few)\b.*\b(year|month|week|day|decade|hour|minute)s?\b", re.I)

@@ -9,13 +9,12 @@ from typing import Any
 
 from flask import Blueprint, Request, current_app, request, url_for
 
-from .answer import MAX_TOP_K
+from .answer import DEFAULT_TOP_K, MAX_TOP_K
 from .errors import InvalidRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
 from .passages import by_document as passages_by_document
 
 MAX_BODY = 16 * 1024
 MAX_QUESTION = 1000
-DEFAULT_TOP_K = 3
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 EXAMPLE_BODY = '{"question": "When did Eitingon die?", "top_k": 3}'
@@ -26,7 +25,7 @@ ASK_PARAMETERS = ("q", "question", "top_k", "document", "min_confidence", "conte
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 MAX_OFFSET = 10**9
 _INTEGER = re.compile(r"[+-]?[0-9]+")
-_NUMBER = re.compile(r"[+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_NUMBER = re.compile(r"[+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 CONTROL_CHARACTERS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"  # C0 but tab, LF, CR; DEL; C1
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 _MAX_DIGITS = 18

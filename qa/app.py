@@ -14,7 +14,7 @@ from flask.json.provider import DefaultJSONProvider
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from . import api, cors, gate, openapi, pages
+from . import api, api_docs, cors, gate, openapi, pages, reading
 from .engine import Engine, corpus_path, corpus_recursive
 from .errors import QAError, problem
 
@@ -77,6 +77,8 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.extensions["qa.openapi.json"] = app.json.dumps(app.extensions["qa.openapi"])
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(reading.bp)
+    app.register_blueprint(api_docs.bp)
     app.register_error_handler(Exception, handle_error)
     app.after_request(secure)
     cors.enable(app, app.config["QA_CORS_ORIGINS"])

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from .answer import MAX_TOP_K
+from .answer import DEFAULT_TOP_K, MAX_TOP_K
 from .errors import QAError
 
 LABEL_COLOURS = {"PERSON": "magenta", "ORG": "cyan", "GPE": "green", "LOC": "green", "FAC": "green",
@@ -86,7 +86,7 @@ def cli(ctx: click.Context) -> None:
 @cli.command()
 @verbose_option
 @click.argument("question")
-@click.option("--top-k", type=click.IntRange(1, MAX_TOP_K), default=3, show_default=True,
+@click.option("--top-k", type=click.IntRange(1, MAX_TOP_K), default=DEFAULT_TOP_K, show_default=True,
               help="How many passages to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON object the API returns.")
 @click.option("--document", "documents", multiple=True, metavar="NAME",

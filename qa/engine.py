@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from . import cache
-from .answer import TOP_PASSAGES, asked_noun, classify, fits
+from .answer import DEFAULT_TOP_K, TOP_PASSAGES, asked_noun, classify, fits
 from .corpus import Document, parse_sources, read_sources
 from .errors import CorpusError, NotFound
 from .explain import explain
@@ -33,6 +33,7 @@ from .passages import (
     make_entities_consistent,
     mark_subject_references,
     parse,
+    strip_possessive,
     subject_pronouns,
 )
 from .question_tokenizer import QuestionTokenizer
@@ -177,9 +178,17 @@ class Engine:
 
     def question_terms(self, question: str) -> list[str]:
         """The question's search terms, normalised exactly like the passages'."""
-        return list(dict.fromkeys(t for t, _, _ in self._terms(plain(without_surrogates(question)))))
+        return list(self._question_words(question))
 
-    def ask(self, question: str, top_k: int = 3, documents: list[str] | None = None,
+    def _question_words(self, question: str) -> dict[str, str]:
+        """Each search term of the question with the word it was typed as (the first, if several)."""
+        text = plain(without_surrogates(question))
+        words: dict[str, str] = {}
+        for t, s, e in self._terms(text):
+            words.setdefault(t, text[s:e])
+        return words
+
+    def ask(self, question: str, top_k: int = DEFAULT_TOP_K, documents: list[str] | None = None,
             min_confidence: float | None = None, context: int = 0, explain: bool = True) -> Result:
         """Rank passages for ``question`` (within ``documents`` if given) and read a short answer from
         the best of them; ``min_confidence`` overrides the fitted threshold for answering; ``context``
@@ -196,7 +205,8 @@ class Engine:
                                        "punctuation): ask with content words.")
         elif not known:
             result.no_answer_code = "no_match"
-            result.no_answer_reason = (f"none of the question's words ({_listing(terms)}) occur in "
+            typed = list(self._question_words(question).values())
+            result.no_answer_reason = (f"none of the question's words ({_listing(typed)}) occur in "
                                        "the corpus: try other words.")
         else:
             result.passages = [self._ranked(rank, r, context, explain)
@@ -334,7 +344,7 @@ class Engine:
     def _ranked(self, rank: int, r: Ranked, context: int = 0, explained: bool = True) -> RankedPassage:
         p = self.passages[r.passage]
         ranked = RankedPassage(rank, r.score, p.text, p.document, p.section, p.sentence_index, p.entities,
-                               [{"term": t, "start": s, "end": e} for t, s, e in self._matched(r)],
+                               [self._match(p, t, s, e) for t, s, e in self._matched(r)],
                                explain(self.index, r) if explained else None, p.id,
                                self.titles[p.document])
         if context:
@@ -351,6 +361,14 @@ class Engine:
             out.append(Neighbour(q.id, q.sentence_index, q.text))
             at = getattr(q, side)
         return out
+
+    def _match(self, p: Passage, term: str, start: int, end: int) -> dict:
+        """Where a question term occurs: the word without a possessive ("Eitingon′s" -> "Eitingon"),
+        and for a pronoun that stands for the document's subject, whom it refers to."""
+        match = {"term": term, "start": start, "end": start + len(strip_possessive(p.text[start:end]))}
+        if p.subject_ref == (start, end):
+            match["refers_to"] = self.titles[p.document]
+        return match
 
 
 def _listing(terms: list[str], most: int = 8, width: int = 30) -> str:

@@ -92,8 +92,10 @@ SCHEMAS: dict[str, Any] = {
                                                    "explain": EXPLAIN}),
     "Entity": _object({"text": TEXT, "label": TEXT, "start": OFFSET, "end": OFFSET},
                       description="A named entity; start and end are offsets into the text."),
-    "Match": _object({"term": TEXT, "start": OFFSET, "end": OFFSET},
-                     description="Where a (normalised) question term occurs in the passage."),
+    "Match": _object({"term": TEXT, "start": OFFSET, "end": OFFSET}, {
+        "refers_to": {"type": "string", "description": "The document's subject (its title), when the "
+                                                       "match is a pronoun that stands for it."},
+    }, description="Where a (normalised) question term occurs in the passage."),
     "Contribution": _object({
         "kind": {"enum": ["term", "answer_type", "document"]}, "term": TEXT, "score": {"type": "number"},
         "count": {"type": ["integer", "null"], "minimum": 0},

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import spacy
 from flask import Blueprint, Response, current_app, render_template, request
@@ -14,18 +15,24 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from spacy.displacy.render import DEFAULT_LABEL_COLORS
 
-from .api import MAX_QUESTION, ask, valid_question
+from .answer import DEFAULT_TOP_K, MAX_TOP_K
+from .api import MAX_QUESTION, ask, int_arg, valid_question
 from .errors import InvalidQuestionsFile, InvalidRequest
+from .marks import segments
+from .passages import Passage, by_document
 from .questions import SUFFIX, load_questions
 
 log = logging.getLogger(__name__)
 
-PAGE_TOP_K = 5
+TOP_K_CHOICES = (1, 3, 5, 10, 20)  # offered in the page's picker; any other from 1 to MAX_TOP_K by URL
+CONTEXT = 1  # sentences shown before and after a passage on request
 SURE = 0.8  # from this estimated probability on, an answer is shown as likely right
 MAX_EXAMPLES = 4
 EXAMPLE_CANDIDATES = 60
 EXAMPLE_MAX_CHARS = 48  # short enough to read at a glance and fit a phone's width
 OTHER_COLOUR = "#ddd"  # displaCy's colour for a label it has none for
+# displaCy's colours but where two would be mistaken for each other: NORP's purple is PERSON's
+COLOUR_CHANGES = {"NORP": "#f5b3d7"}
 _SAFE_LABEL = re.compile(r"[A-Za-z0-9_\-]{1,40}")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
 # The heading over an error, by HTTP status, shared with web/static/app.js through the page's data.
@@ -50,10 +57,11 @@ class Site:
 
     labels: dict[str, dict[str, str]]
     css: str
-    data: Markup  # what app.js needs (labels, titles, top_k), as HTML-safe JSON
+    data: Markup  # what app.js needs (labels, titles, paths, top_k), as HTML-safe JSON
     examples: list[str]
     titles: dict[str, str]
     facts: dict[str, Any]
+    sentences: dict[str, list[Passage]]  # each document's passages in reading order
 
 
 @bp.record_once
@@ -64,11 +72,18 @@ def _site(state) -> None:
 def build_site(engine) -> Site:
     labels = entity_labels(engine)
     titles = {d.name: d.title for d in engine.documents}
-    data = htmlsafe_json_dumps({"labels": labels, "titles": titles, "top_k": PAGE_TOP_K,
-                                "headings": ERROR_HEADINGS})
+    paths = {name: document_path(name) for name in titles}
+    data = htmlsafe_json_dumps({"labels": labels, "titles": titles, "paths": paths,
+                                "top_k": DEFAULT_TOP_K, "context": CONTEXT, "headings": ERROR_HEADINGS})
+    sentences = {name: [] for name in titles} | by_document(engine.passages)
     return Site(labels, label_css(labels), data, examples(engine), titles,
                 {"passages": len(engine.passages), "documents": len(engine.documents),
-                 "model": engine.model})
+                 "model": engine.model}, sentences)
+
+
+def document_path(name: str) -> str:
+    """Where a document's whole text is read (qa/reading.py); app.js gets these in the page's data."""
+    return "/documents/" + quote(name, safe="")
 
 
 def entity_labels(engine) -> dict[str, dict[str, str]]:
@@ -77,7 +92,8 @@ def entity_labels(engine) -> dict[str, dict[str, str]]:
     if "ner" in engine.nlp.pipe_names:
         names.update(engine.nlp.get_pipe("ner").labels)
     names.update(e.label for p in engine.passages for e in p.entities)
-    return {name: {"colour": DEFAULT_LABEL_COLORS.get(name, OTHER_COLOUR),
+    colours = DEFAULT_LABEL_COLORS | COLOUR_CHANGES
+    return {name: {"colour": colours.get(name, OTHER_COLOUR),
                    "description": spacy.explain(name) or ""}
             for name in sorted(names) if _SAFE_LABEL.fullmatch(name)}
 
@@ -86,8 +102,8 @@ def label_css(labels: dict[str, dict[str, str]]) -> str:
     """One rule per label setting --label-colour, which style.css uses for marks and swatches."""
     rules = [f'[data-label="{name}"] {{ --label-colour: {meta["colour"]}; }}'
              for name, meta in labels.items() if _COLOUR.fullmatch(meta["colour"])]
-    return "/* spaCy displaCy's entity colours (spacy.displacy.render.DEFAULT_LABEL_COLORS) */\n" \
-        + "\n".join(rules) + "\n"
+    return ("/* spaCy displaCy's entity colours (spacy.displacy.render.DEFAULT_LABEL_COLORS), but "
+            f"{', '.join(COLOUR_CHANGES)} (qa/pages.py COLOUR_CHANGES) */\n" + "\n".join(rules) + "\n")
 
 
 def examples(engine) -> list[str]:
@@ -97,7 +113,7 @@ def examples(engine) -> list[str]:
 
     found: dict[str, str] = {}
     for q in _listed_questions(engine)[:EXAMPLE_CANDIDATES]:
-        result = engine.ask(q.question, 3)
+        result = engine.ask(q.question)
         if (result.answer and result.question_type not in found
                 and token_f1(result.answer.text, q.answers) >= RIGHT_F1):
             found[result.question_type] = q.question
@@ -128,14 +144,24 @@ def index():
         return render_page()
     try:
         question = valid_question(q, "question")
+        top_k = passage_count(request.args.get("top_k"))
     except InvalidRequest as exc:
-        return render_page(q, error=sentence(exc.detail)), 400
+        return render_page(q, error=exc.detail), 400
     chosen = request.args.get("document") or None
     if chosen is not None and chosen not in current_app.extensions["qa.site"].titles:
         return render_page(question, error=f"There is no document named {chosen[:40]!r}: choose one "
-                           "from the list.", status=404), 404
-    result = ask(question, PAGE_TOP_K, [chosen] if chosen else None)
-    return render_page(question, result=result, document=chosen)
+                           "from the list.", status=404, top_k=top_k), 404
+    result = ask(question, top_k, [chosen] if chosen else None)
+    return render_page(question, result=result, document=chosen, top_k=top_k)
+
+
+def passage_count(raw: str | None) -> int:
+    """The page's top_k: checked as the API checks it, refused in the page's words."""
+    try:
+        return int_arg({"top_k": raw} if raw is not None else {}, "top_k", DEFAULT_TOP_K, 1, MAX_TOP_K)
+    except InvalidRequest:
+        raise InvalidRequest(f"The number of passages to show (top_k={raw[:20]}) must be a whole number "
+                             f"from 1 to {MAX_TOP_K}.", fields=["top_k"]) from None
 
 
 @bp.get("/labels.css")
@@ -153,16 +179,16 @@ def error_heading(status: int) -> str:
 
 
 def render_page(question: str = "", result: dict | None = None, error: str | None = None,
-                status: int = 400, document: str | None = None) -> str:
+                status: int = 400, document: str | None = None, top_k: int = DEFAULT_TOP_K) -> str:
     """The page, with a result (answer, legend, passages), an error message (of an HTTP status),
-    or neither."""
+    or neither. A message is shown once, as a sentence: in its card, the status line left empty."""
     site: Site = current_app.extensions["qa.site"]
     view = present(result, site) if result else None
     return render_template(
-        "index.html", question=question, view=view, error=error, examples=site.examples,
-        facts=site.facts, titles=site.titles, top_k=PAGE_TOP_K, max_question=MAX_QUESTION,
-        data=site.data, document=document, heading=error_heading(status) if error else "",
-        status=error or (view["summary"] if view else ""))
+        "index.html", question=question, view=view, error=sentence(error), examples=site.examples,
+        facts=site.facts, titles=site.titles, top_k=top_k, max_question=MAX_QUESTION,
+        top_k_choices=sorted({*TOP_K_CHOICES, top_k}), data=site.data, document=document,
+        heading=error_heading(status) if error else "", status=view["summary"] if view else "")
 
 
 def present(result: dict, site: Site) -> dict[str, Any]:
@@ -173,11 +199,19 @@ def present(result: dict, site: Site) -> dict[str, Any]:
         span = ((answer["start"], answer["end"])
                 if answer and answer["passage_rank"] == p["rank"] else None)
         passages.append({**p, "title": site.titles.get(p["document"], p["document"]),
-                         "segments": segments(p["text"], p["entities"], p["matches"], span)})
+                         "segments": segments(p["text"], p["entities"], p["matches"], span),
+                         "href": f"{document_path(p['document'])}#s{p['sentence_index']}",
+                         **around(site.sentences.get(p["document"], []), p["sentence_index"])})
     used = dict.fromkeys(e["label"] for p in result["passages"] for e in p["entities"])
     legend = [(label, site.labels.get(label, {}).get("description", "")) for label in used]
     return {"answer": answer, "certainty": certainty(answer), "reason": sentence(result["no_answer_reason"]),
             "passages": passages, "legend": legend, "summary": summary(result)}
+
+
+def around(sentences: list[Passage], index: int) -> dict[str, list[str]]:
+    """The CONTEXT sentences before and after the one at ``index`` of its document."""
+    return {"before": [p.text for p in sentences[max(0, index - CONTEXT):index]],
+            "after": [p.text for p in sentences[index + 1:index + 1 + CONTEXT]]}
 
 
 def certainty(answer: dict | None) -> dict[str, str] | None:
@@ -192,42 +226,16 @@ def certainty(answer: dict | None) -> dict[str, str] | None:
 
 
 def sentence(text: str | None) -> str:
-    """The engine's lower-case reason as a sentence of its own; app.js does the same."""
+    """A message as a sentence of its own (the engine's and the API's begin in lower case, to be
+    part of one); app.js does the same."""
     return text[:1].upper() + text[1:] if text else ""
 
 
 def summary(result: dict) -> str:
-    """One sentence for screen readers (the live region); app.js says the same."""
+    """The status line (a live region) for passages found; none without: the card says why, once."""
     n = len(result["passages"])
     if not n:
-        return "No passage matches."
+        return ""
     found = f"{n} passage{'s' if n != 1 else ''} found."
     a = result["answer"]
     return f"Answer: {a['text']} ({a['label']}). {found}" if a else f"No short answer. {found}"
-
-
-def segments(text: str, entities: list[dict], matches: list[dict],
-             answer: tuple[int, int] | None = None) -> list[dict[str, Any]]:
-    """The text cut into entity and plain segments, each a list of runs (flagged: question term).
-
-    Mirrors ``segments`` in web/static/app.js, so the page looks the same with or without JavaScript.
-    """
-    terms = [(m["start"], m["end"]) for m in matches]
-
-    def runs(a: int, b: int) -> list[dict[str, Any]]:
-        cuts = sorted({a, b} | {x for s, e in terms for x in (s, e) if a < x < b})
-        return [{"text": text[x:y], "term": any(s <= x and y <= e for s, e in terms)}
-                for x, y in zip(cuts, cuts[1:], strict=False)]
-
-    out, pos = [], 0
-    for e in sorted(entities, key=lambda e: (e["start"], -e["end"])):
-        if e["start"] < pos or e["end"] <= e["start"]:
-            continue
-        if pos < e["start"]:
-            out.append({"label": None, "runs": runs(pos, e["start"])})
-        out.append({"label": e["label"], "runs": runs(e["start"], e["end"]),
-                    "answer": answer == (e["start"], e["end"])})
-        pos = e["end"]
-    if pos < len(text):
-        out.append({"label": None, "runs": runs(pos, len(text))})
-    return out

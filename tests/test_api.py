@@ -533,3 +533,9 @@ def test_a_cors_setting_that_is_not_an_origin_is_a_clear_error():
 
     with pytest.raises(ConfigError, match="QA_CORS_ORIGINS has 'example.org', which is not an origin"):
         origins("example.org")
+
+
+@pytest.mark.parametrize("value", ["5e-1", "2.8e-207", "1E0"])
+def test_min_confidence_in_exponent_notation_is_a_number(client, value):
+    response = client.get("/api/ask", query_string={"q": "When did Eitingon die?", "min_confidence": value})
+    assert response.status_code == 200, response.get_data(as_text=True)

@@ -177,7 +177,7 @@ CATALOGUE = [
     query("q-too-long", {"q": "a" * (MAX_QUESTION + 1)}, 400, "over the limit of 1000"),
     query("q-nul", "q=Who%00killed", 400, "control character U+0000"),
     query("q-escape", {"q": "\x1b]0;title\x07"}, 400, "U+001B"),
-    query("q-invalid-utf8", "q=Trotsky%FF", 200, "(trotsky%ff)"),
+    query("q-invalid-utf8", "q=Trotsky%FF", 200, "(Trotsky%FF)"),  # the no-match reason: the words typed
     query("q-encoded-surrogate", "q=%ED%A0%80Trotsky", 200, "Trotsky"),
     query("q-html", {"q": XSS}, 200, "occur in the corpus"),
     query("q-repeated", "q=Who&q=Why", 400, "'q' given more than once"),
@@ -205,9 +205,9 @@ CATALOGUE = [
     route("trailing-slash", "GET", "/api/ask/", 404, "nothing at this path"),
     route("nul-in-path", "GET", "/api/ask%00", 404, "nothing at this path"),
     route("long-path", "GET", "/api/" + "a" * 5000, 404, "nothing at this path"),
-    route("upper-case-api", "GET", "/API/ask", 404, "there is no page here"),
-    route("traversal", "GET", "/static/../qa/app.py", 404, "there is no page here"),
-    route("encoded-traversal", "GET", "/static/%2e%2e/pyproject.toml", 404, "there is no page here"),
+    route("upper-case-api", "GET", "/API/ask", 404, "There is no page here"),
+    route("traversal", "GET", "/static/../qa/app.py", 404, "There is no page here"),
+    route("encoded-traversal", "GET", "/static/%2e%2e/pyproject.toml", 404, "There is no page here"),
     route("page-post", "POST", "/", 405, "POST is not allowed here"),
     # --- the page: the same payloads through /?q= ---------------------------------------------
     page("no-question", None, 200, "Ask"),
@@ -220,7 +220,9 @@ CATALOGUE = [
     page("bidi-override", "\u202eWho killed Trotsky?", 200, "Mercader"),
     page("emoji", "Who killed Trotsky? \U0001fa93", 200, "Mercader"),
     page("zero-width", "\u200b", 200, "no searchable words"),
-    page("unknown-parameter", "Who killed Trotsky?", 200, "Mercader", top_k="abc"),
+    page("unknown-parameter", "Who killed Trotsky?", 200, "Mercader", k="abc"),
+    page("top_k-word", "Who killed Trotsky?", 400, "a whole number from 1 to 50", top_k="abc"),
+    page("top_k-zero", "Who killed Trotsky?", 400, "(top_k=0)", top_k="0"),
 ]
 
 

@@ -197,3 +197,26 @@ def test_answers_are_read_from_the_best_matching_document_only(tmp_path):
 def test_a_pronoun_in_the_question_counts_for_the_article_whose_subject_it_can_be(mixed_engine):
     result = mixed_engine.ask("What did she investigate for her doctorate?", 3)
     assert result.passages[0].document == "marie_curie"
+
+
+def test_the_no_match_reason_names_the_words_typed_not_their_stems(engine):
+    result = engine.ask("What is the airspeed of swallows?")
+    assert "(airspeed, swallows)" in result.no_answer_reason, result.no_answer_reason
+    assert "airspe" + "," not in result.no_answer_reason
+
+
+def test_a_match_ends_before_a_possessive(engine):
+    result = engine.ask("Where did Eitingon study?", 10)
+    matched = [p.text[m["start"]:m["end"]] for p in result.passages for m in p.matches]
+    assert "Eitingon" in matched
+    assert not [w for w in matched if w.endswith(("′s", "’s", "'s"))], matched
+    assert any("Eitingon′s" in p.text for p in result.passages)  # the case is really there
+
+
+def test_a_pronoun_matched_for_the_subject_says_whom_it_refers_to(engine):
+    result = engine.ask("Where was Eitingon active in the late 1930s?")
+    refs = [(p.text[m["start"]:m["end"]], m["refers_to"]) for p in result.passages for m in p.matches
+            if "refers_to" in m]
+    assert refs and all(w.lower() in ("he", "his", "him") and who == "Nahum Eitingon" for w, who in refs)
+    named = [m for p in result.passages for m in p.matches if p.text[m["start"]:m["end"]] == "Eitingon"]
+    assert all("refers_to" not in m for m in named)

@@ -6,10 +6,12 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from markupsafe import escape
 from spacy.displacy.render import DEFAULT_LABEL_COLORS
 
 from qa.app import WEB
-from qa.pages import segments
+from qa.marks import segments
+from qa.pages import COLOUR_CHANGES
 
 XSS = '<script>alert(1)</script><img src=x onerror=alert(1)>'
 VOID = {"meta", "link", "input", "img", "br", "hr", "source", "wbr"}
@@ -66,7 +68,11 @@ class Tree(HTMLParser):
 
 
 def page(client, **query) -> tuple[object, Node]:
-    response = client.get("/", query_string=query)
+    return page_at(client, "/", **query)
+
+
+def page_at(client, path: str, **query) -> tuple[object, Node]:
+    response = client.get(path, query_string=query)
     return response, Tree(response.get_data(as_text=True)).root
 
 
@@ -101,16 +107,16 @@ def test_question_in_the_url_is_answered_by_the_server(client):
     assert answer.find("span", class_="answer-span").text() == "1981"
     assert answer.find("span", class_="chip").attrs["data-label"] == "DATE"
     passages = root.find_all("li", class_="passage")
-    assert len(passages) == 5
+    assert len(passages) == 3
     first = passages[0]
     assert first.find("span", class_="rank").text() == "1"
     assert first.find("span", class_="section").text() == "Doctors' Plot"
-    assert "Nahum Eitingon" in first.find("span", class_="where").text()
-    assert "sentence" in first.find("span", class_="where").text()
+    assert "Nahum Eitingon" in first.find("a", class_="where").text()
+    assert "sentence" in first.find("a", class_="where").text()
     score = first.find("details", class_="score")
     assert score.find("summary").text().startswith("score ")
     assert "occurs" in score.find("li").text()
-    assert root.find("p", id="status").text() == "Answer: 1981 (DATE). 5 passages found."
+    assert root.find("p", id="status").text() == "Answer: 1981 (DATE). 3 passages found."
 
 
 def test_passages_show_entities_as_labelled_marks_and_question_terms(client):
@@ -145,8 +151,35 @@ def test_legend_lists_the_labels_on_the_page_with_their_meaning(client):
 def test_no_match_shows_the_empty_state(client):
     response, root = page(client, q="zyxxyqq blorft")
     assert response.status_code == 200
-    assert root.find("p", class_="empty").text().startswith("No passage matches")
+    assert root.find("div", class_="empty").text().startswith("No passage matches")
     assert not root.find_all("section", class_="answer")
+
+
+def test_the_no_match_reason_is_said_once_as_a_sentence_in_the_words_typed(client):
+    response, root = page(client, q="What is the airspeed of a swallow?")
+    html = response.get_data(as_text=True)
+    card = root.find("div", class_="empty")
+    reason = card.find("p").text()
+    assert card.attrs["role"] == "alert"
+    assert reason.startswith("None of the question's words (airspeed, swallow)"), reason
+    assert "airspe," not in html and "swallow)" in reason
+    assert html.count(escape(reason)) == 1 and html.count("No passage matches") == 1
+    assert root.find("p", id="status").text() == ""
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("/?q=" + "x" * 1001, "Question is 1001 characters long"),
+    ("/no-such-page", "There is no page here"),
+    ("/?q=When%3F&top_k=x", "The number of passages to show (top_k=x) must be a whole number"),
+])
+def test_an_error_is_said_once_as_a_sentence(client, path, message):
+    response = client.get(path)
+    html = response.get_data(as_text=True)
+    root = Tree(html).root
+    text = root.find("div", class_="problem").find("p").text()
+    assert text.startswith(message), text
+    assert html.count(escape(text)) == 1
+    assert root.find("p", id="status").text() == ""
 
 
 def test_question_too_long_shows_the_error_state(client):
@@ -202,12 +235,62 @@ def test_static_files_are_served_with_their_types(client):
     assert client.get("/static/style.css").mimetype == "text/css"
 
 
-def test_label_colours_are_displacy_s(client):
+def test_label_colours_are_displacy_s_but_where_two_look_alike(client):
     response = client.get("/labels.css")
     assert response.mimetype == "text/css"
     css = response.get_data(as_text=True)
-    for label, colour in DEFAULT_LABEL_COLORS.items():
+    for label, colour in (DEFAULT_LABEL_COLORS | COLOUR_CHANGES).items():
         assert f'[data-label="{label}"] {{ --label-colour: {colour}; }}' in css
+    assert set(COLOUR_CHANGES) == {"NORP"}
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    digits = colour.lstrip("#")
+    digits = "".join(c * 2 for c in digits) if len(digits) == 3 else digits
+    return tuple(int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    def luminance(colour):
+        channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in _rgb(colour)]
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _hue(colour: str) -> float:
+    import colorsys
+    return colorsys.rgb_to_hls(*_rgb(colour))[0] * 360
+
+
+def test_entity_text_is_readable_on_every_label_colour_in_both_schemes(app):
+    css = (WEB / "static" / "style.css").read_text(encoding="utf-8")
+    [ink] = re.findall(r"--ent-ink: (#[0-9a-f]{6});", css)  # one value: the same in dark mode
+    for label, meta in app.extensions["qa.site"].labels.items():
+        assert contrast(ink, meta["colour"]) >= 4.5, label  # WCAG AA for text
+
+
+def test_labels_that_often_meet_are_told_apart_by_hue(app):
+    labels = app.extensions["qa.site"].labels
+    person, norp = labels["PERSON"]["colour"], labels["NORP"]["colour"]
+    distance = abs(_hue(person) - _hue(norp))
+    assert min(distance, 360 - distance) >= 45, (person, norp)
+
+
+def test_a_question_term_is_marked_the_same_way_inside_and_outside_an_entity():
+    css = (WEB / "static" / "style.css").read_text(encoding="utf-8")
+    assert "mark.ent mark.term" not in css and "--term:" not in css  # no second, fainter look
+    assert re.search(r"mark\.term \{[^}]*font-weight: 700;[^}]*text-decoration: underline;", css)
+    assert "background" not in re.search(r"mark\.term \{([^}]*)\}", css).group(1)
+
+
+def test_dark_mode_follows_the_browser(client):
+    css = (WEB / "static" / "style.css").read_text(encoding="utf-8")
+    assert "@media (prefers-color-scheme: dark)" in css
+    for path in ["/", "/documents/article", "/api/docs"]:
+        _, root = page_at(client, path)
+        assert root.find("meta", name="color-scheme").attrs["content"] == "light dark"
 
 
 def test_script_builds_the_page_from_text_never_from_html():
@@ -311,3 +394,179 @@ def test_the_script_picks_error_headings_from_the_same_table(client):
     assert "data.headings" in script and "Something is wrong" not in script
     page = client.get("/").get_data(as_text=True)
     assert all(heading in page for heading in ERROR_HEADINGS.values())  # in the page's data
+
+
+# --- how many passages -----------------------------------------------------------------------------
+
+def test_the_page_shows_the_api_s_default_number_of_passages_and_offers_others(client):
+    from qa.api import DEFAULT_TOP_K as API_DEFAULT
+    from qa.engine import Engine
+
+    _, root = page(client, q="Who killed Trotsky?")
+    assert len(root.find_all("li", class_="passage")) == API_DEFAULT == 3
+    assert Engine.ask.__defaults__[0] == API_DEFAULT
+    picker = root.find("select", id="top_k")
+    assert picker.attrs["name"] == "top_k" and root.find("label", for_="top_k")
+    assert [o.attrs["value"] for o in picker.find_all("option")] == ["1", "3", "5", "10", "20"]
+    assert [o.attrs["value"] for o in picker.find_all("option") if "selected" in o.attrs] == ["3"]
+
+
+@pytest.mark.parametrize("top_k", [1, 7, 20])
+def test_top_k_in_the_address_is_honoured(client, top_k):
+    _, root = page(client, q="Eitingon", top_k=str(top_k))
+    assert len(root.find_all("li", class_="passage")) == top_k
+    chosen = [o.attrs["value"] for o in root.find("select", id="top_k").find_all("option")
+              if "selected" in o.attrs]
+    assert chosen == [str(top_k)]
+
+
+@pytest.mark.parametrize("top_k", ["0", "51", "x"])
+def test_a_bad_top_k_is_a_400_saying_what_is_allowed(client, top_k):
+    response, root = page(client, q="Eitingon", top_k=top_k)
+    assert response.status_code == 400
+    assert "from 1 to 50" in root.find("div", class_="problem").text()
+
+
+# --- highlights ------------------------------------------------------------------------------------
+
+def _terms(root: Node) -> list[Node]:
+    return [t for li in root.find_all("li", class_="passage") for t in li.find_all("mark", class_="term")]
+
+
+def test_a_possessive_after_a_name_is_not_part_of_the_match(client):
+    _, root = page(client, q="Where did Eitingon study?", top_k="10")
+    texts = [t.text() for t in _terms(root)]
+    assert "Eitingon" in texts and not [t for t in texts if t.endswith(("′s", "'s", "’s"))]
+    html = str(page(client, q="Where did Eitingon study?", top_k="10")[0].get_data(as_text=True))
+    assert '<span class="ent-label">PERSON</span></mark>′s close friend' in html
+
+
+def test_a_pronoun_matched_for_the_subject_says_whom_it_refers_to(client, engine):
+    _, root = page(client, q="Where was Eitingon active in the late 1930s?")
+    pronouns = [t for t in _terms(root) if t.text() in ("He", "he", "his", "His")]
+    assert pronouns
+    subject = engine.documents[0].title
+    for mark in pronouns:
+        assert mark.attrs["title"] == f"“{mark.text()}” refers to {subject}"
+    hints = root.find_all("span", class_="ref")
+    assert len(hints) == len(pronouns) and all(h.text() == f" (refers to {subject})" for h in hints)
+
+
+def _shown(node: Node) -> str:
+    """A node's text without entity labels and pronoun hints: the passage's own words."""
+    return "".join(c if isinstance(c, str) else ("" if {"ent-label", "ref"} & set(
+        c.attrs.get("class", "").split()) else _shown(c)) for c in node.children)
+
+
+def test_the_short_answer_is_outlined_in_its_passage_when_it_is_a_phrase(client):
+    _, root = page(client, q="Where did Eitingon study?")
+    answer = root.find("span", class_="answer-span").text()
+    assert root.find("span", class_="chip").text() == "PHRASE"
+    first = root.find("li", id="passage-1")
+    [outlined] = first.find("p", class_="passage-text").find_all("span", class_="answer-phrase")
+    assert _shown(outlined) == answer and outlined.attrs["title"] == "the short answer"
+    assert not root.find("li", id="passage-2").find_all("span", class_="answer-phrase")
+    assert root.find("p", class_="answer-meta").find("a").attrs["href"] == "#passage-1"
+    assert root.find("section", class_="legend").find_all("span", class_="answer-phrase")
+
+
+def test_the_short_answer_is_its_entity_outlined_when_it_is_one(client):
+    _, root = page(client, q="When did Eitingon die?")
+    first = root.find("li", id="passage-1")
+    assert not first.find_all("span", class_="answer-phrase")
+    [entity] = first.find_all("mark", class_="is-answer")
+    assert _shown(entity) == "1981"
+
+
+def test_segments_wrap_a_phrase_answer_around_the_entities_it_holds():
+    text = "He was in the study of his house in Coyoacán."
+    entities = [{"label": "GPE", "start": 36, "end": 44}, {"label": "X", "start": 10, "end": 19}]
+    matches = [{"term": "eitingon", "start": 23, "end": 26, "refers_to": "Nahum Eitingon"},
+               {"term": "studi", "start": 14, "end": 19}]
+    out = segments(text, entities, matches, answer=(14, 44))
+    assert [s.get("label") for s in out] == [None, None, None]
+    assert out[1]["answer"] is True
+    inner = out[1]["segments"]
+    assert [s["label"] for s in inner] == [None, "GPE"]  # X crosses the answer's edge: shown plain
+    assert [r for s in inner for r in s["runs"] if r.get("ref")] == [
+        {"text": "his", "term": True, "ref": "Nahum Eitingon"}]
+    flat = [r["text"] for s in out for r in s.get("runs", [])] + [
+        r["text"] for s in inner for r in s["runs"]]
+    assert sorted("".join(flat)) == sorted(text)
+
+
+# --- context and the whole document ----------------------------------------------------------------
+
+def test_each_passage_links_to_its_sentence_in_the_whole_document(client, engine):
+    _, root = page(client, q="When did Eitingon die?")
+    for li in root.find_all("li", class_="passage"):
+        href = li.find("a", class_="where").attrs["href"]
+        path, anchor = href.split("#")
+        assert path == "/documents/article" and re.fullmatch(r"s\d+", anchor)
+        response, doc = page_at(client, path)
+        sentence = doc.find("span", id=anchor)
+        assert sentence.text() == _shown(li.find("p", class_="passage-text"))
+
+
+def test_the_sentences_around_a_passage_can_be_shown(client, engine):
+    _, root = page(client, q="When did Eitingon die?")
+    group = [p for p in engine.passages if p.document == "article"]
+    for li in root.find_all("li", class_="passage"):
+        index = int(li.find("a", class_="where").attrs["href"].split("#s")[1])
+        context = li.find("details", class_="context")
+        assert context.find("summary").text() == "Sentences around it"
+        before = [p.text().removeprefix("Before: ") for p in context.find_all("p", class_="context-before")]
+        after = [p.text().removeprefix("After: ") for p in context.find_all("p", class_="context-after")]
+        assert before == [p.text for p in group[max(0, index - 1):index]]
+        assert after == [p.text for p in group[index + 1:index + 2]]
+        assert before or after
+
+
+def test_the_document_page_has_every_sentence_in_order_under_its_section(client, engine):
+    response, root = page_at(client, "/documents/article")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert root.find("h1").text() == engine.documents[0].title
+    spans = root.find_all("span", class_="sentence")
+    group = [p for p in engine.passages if p.document == "article"]
+    assert [(s.attrs["id"], s.text()) for s in spans] == [(f"s{p.sentence_index}", p.text) for p in group]
+    sections = [h.text() for h in root.find("article").find_all("h2")]
+    assert sections == list(dict.fromkeys(p.section for p in group))
+    assert len(root.find("article").find_all("p")) < len(spans)  # sentences kept in their paragraphs
+    assert root.find("a", href="/?document=article")
+
+
+def test_an_unknown_document_is_the_site_s_404_page(client):
+    response = client.get("/documents/no-such-thing")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "<h2>There is nothing here</h2>" in response.get_data(as_text=True)
+
+
+# --- the API, to read --------------------------------------------------------------------------------
+
+def test_the_api_page_renders_the_openapi_document_and_is_linked(client, app):
+    spec = app.extensions["qa.openapi"]
+    response, root = page_at(client, "/api/docs")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            section = root.find("section", id=op["operationId"])
+            assert path in section.text() and method.upper() in section.text()
+            assert {c.find("code").text() for c in section.find_all("tr")[1:] if c.find_all("code")} >= set(
+                op["responses"])
+    for name in spec["components"]["schemas"]:
+        assert root.find("section", id=f"schema-{name}")
+    assert 'href="#schema-AskResponse"' in html and "integer, from 1 to 50, default 3" in html
+    _, home = page(client)
+    assert home.find("a", href="/api/docs")
+
+
+@pytest.mark.parametrize("path", ["/api/docs", "/documents/article"])
+def test_the_new_pages_are_safe_and_offline(client, path):
+    response, root = page_at(client, path)
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert not root.find_all("style") and not root.find_all("script")
+    for node in root.find_all():
+        assert "style" not in node.attrs and not [a for a in node.attrs if a.startswith("on")]
+        for name in ("src", "href"):
+            assert not re.match(r"(https?:)?//", node.attrs.get(name) or "")

@@ -1,5 +1,5 @@
 // The question box: asks /api/ask and renders the result with createElement/textContent only,
-// the same markup the server renders for /?q= (web/index.html), so server text is never markup.
+// the same markup the server renders for /?q= (web/templates/index.html), so server text is never markup.
 (function () {
   "use strict";
 
@@ -9,6 +9,7 @@
   const status = document.getElementById("status");
   const results = document.getElementById("results");
   const picker = document.getElementById("document");
+  const topK = document.getElementById("top_k");
   let pending = null;
 
   // el("p", {class: "x"}, "text", child) -> <p class="x">text<child></p>; strings become text nodes.
@@ -25,48 +26,77 @@
     return node;
   }
 
-  // Mirrors segments() in qa/pages.py. Offsets count code points (Python's str), not UTF-16 units.
+  // Mirrors segments() in qa/marks.py. Offsets count code points (Python's str), not UTF-16 units.
   function segments(text, entities, matches, answer) {
     const chars = Array.from(text);
-    const terms = matches.map((m) => [m.start, m.end]);
-    const runs = (a, b) => {
-      const cuts = new Set([a, b]);
-      for (const [s, e] of terms) for (const x of [s, e]) if (a < x && x < b) cuts.add(x);
-      const sorted = [...cuts].sort((x, y) => x - y);
-      const out = [];
-      for (let i = 0; i + 1 < sorted.length; i++) {
-        const x = sorted[i], y = sorted[i + 1];
-        out.push({ text: chars.slice(x, y).join(""), term: terms.some(([s, e]) => s <= x && y <= e) });
-      }
-      return out;
-    };
+    const terms = matches.map((m) => [m.start, m.end, m.refers_to || null]);
+    const whole = cut(chars, 0, chars.length, entities, terms, answer);
+    if (!answer || whole.some((s) => s.answer)) return whole;
+    const [a, b] = answer;
+    const inside = entities.filter((e) => a <= e.start && e.end <= b);
+    const outside = entities.filter((e) => e.end <= a || b <= e.start);
+    return [...cut(chars, 0, a, outside, terms, null),
+      { label: null, answer: true, segments: cut(chars, a, b, inside, terms, null) },
+      ...cut(chars, b, chars.length, outside, terms, null)];
+  }
+
+  function cut(chars, start, end, entities, terms, answer) {
     const out = [];
-    let pos = 0;
+    let pos = start;
     const ordered = [...entities].sort((p, q) => p.start - q.start || q.end - p.end);
     for (const e of ordered) {
-      if (e.start < pos || e.end <= e.start) continue;
-      if (pos < e.start) out.push({ label: null, runs: runs(pos, e.start) });
-      out.push({ label: e.label, runs: runs(e.start, e.end),
+      if (e.start < pos || e.end <= e.start || e.end > end) continue;
+      if (pos < e.start) out.push({ label: null, runs: runs(chars, pos, e.start, terms) });
+      out.push({ label: e.label, runs: runs(chars, e.start, e.end, terms),
                  answer: !!answer && answer[0] === e.start && answer[1] === e.end });
       pos = e.end;
     }
-    if (pos < chars.length) out.push({ label: null, runs: runs(pos, chars.length) });
+    if (pos < end) out.push({ label: null, runs: runs(chars, pos, end, terms) });
     return out;
+  }
+
+  function runs(chars, a, b, terms) {
+    const cuts = new Set([a, b]);
+    for (const [s, e] of terms) for (const x of [s, e]) if (a < x && x < b) cuts.add(x);
+    const sorted = [...cuts].sort((x, y) => x - y);
+    const out = [];
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      const x = sorted[i], y = sorted[i + 1];
+      const covering = terms.filter(([s, e]) => s <= x && y <= e);
+      const ref = covering.map(([, , r]) => r).find((r) => r);
+      out.push({ text: chars.slice(x, y).join(""), term: covering.length > 0, ref });
+    }
+    return out;
+  }
+
+  // Mirrors the runs and passage_text macros of web/templates/index.html.
+  function runNodes(runs) {
+    return runs.flatMap((r) => {
+      if (r.ref) {
+        return [el("mark", { class: "term", title: `“${r.text}” refers to ${r.ref}` }, r.text),
+          el("span", { class: "ref" }, ` (refers to ${r.ref})`)];
+      }
+      return [r.term ? el("mark", { class: "term" }, r.text) : r.text];
+    });
+  }
+
+  function segmentNodes(segs) {
+    return segs.flatMap((seg) => {
+      if (seg.segments) {
+        return [el("span", { class: "answer-phrase", title: "the short answer" }, ...segmentNodes(seg.segments))];
+      }
+      if (seg.label) {
+        const attrs = { class: seg.answer ? "ent is-answer" : "ent", "data-label": seg.label };
+        if (seg.answer) attrs.title = "the short answer";
+        return [el("mark", attrs, ...runNodes(seg.runs), el("span", { class: "ent-label" }, seg.label))];
+      }
+      return runNodes(seg.runs);
+    });
   }
 
   function passageText(p, answer) {
     const span = answer && answer.passage_rank === p.rank ? [answer.start, answer.end] : null;
-    const node = el("p", { class: "passage-text" });
-    const runNodes = (runs) => runs.map((r) => (r.term ? el("mark", { class: "term" }, r.text) : r.text));
-    for (const seg of segments(p.text, p.entities, p.matches, span)) {
-      if (seg.label) {
-        node.append(el("mark", { class: seg.answer ? "ent is-answer" : "ent", "data-label": seg.label },
-          ...runNodes(seg.runs), el("span", { class: "ent-label" }, seg.label)));
-      } else {
-        node.append(...runNodes(seg.runs));
-      }
-    }
-    return node;
+    return el("p", { class: "passage-text" }, ...segmentNodes(segments(p.text, p.entities, p.matches, span)));
   }
 
   function certainty(a, sure) {
@@ -85,7 +115,8 @@
       section.append(
         el("p", { class: "answer-text" }, el("span", { class: "answer-span" }, a.text), " ",
           el("span", { class: "chip", "data-label": a.label }, a.label)),
-        el("p", { class: "answer-meta" }, `${certainty(a, sure)} From passage ${a.passage_rank}.`));
+        el("p", { class: "answer-meta" }, `${certainty(a, sure)} From `,
+          el("a", { href: `#passage-${a.passage_rank}` }, `passage ${a.passage_rank}`), ", where it is outlined."));
     } else {
       section.append(el("p", { class: "no-answer" }, el("strong", {}, "No short answer."), " ",
         sentence(result.no_answer_reason)));
@@ -93,7 +124,7 @@
     return section;
   }
 
-  function renderLegend(passages) {
+  function renderLegend(passages, answer) {
     const labels = [...new Set(passages.flatMap((p) => p.entities.map((e) => e.label)))];
     const list = el("ul");
     for (const label of labels) {
@@ -103,19 +134,69 @@
     }
     list.append(el("li", {}, el("mark", { class: "term" }, "word"), " ",
       el("span", { class: "legend-text" }, "matches your question")));
+    if (answer) {
+      list.append(el("li", {}, el("span", { class: "answer-phrase" }, "answer"), " ",
+        el("span", { class: "legend-text" }, "the short answer")));
+    }
     return el("section", { class: "legend", "aria-labelledby": "legend-title" },
       el("h2", { id: "legend-title" }, "Highlights"), list);
+  }
+
+  function documentPath(name) {
+    return data.paths[name] || `/documents/${encodeURIComponent(name)}`;
   }
 
   function renderPassage(p, answer) {
     const title = data.titles[p.document] || p.document;
     const explanation = el("ul", {}, ...p.explanation.map((c) => el("li", {}, c.text)));
-    return el("li", { class: "passage" },
+    return el("li", { class: "passage", id: `passage-${p.rank}` },
       el("p", { class: "passage-meta" }, el("span", { class: "rank" }, String(p.rank)), " ",
         el("span", { class: "section" }, p.section), " ",
-        el("span", { class: "where" }, `${title}, sentence ${p.sentence_index + 1}`)),
+        el("a", { class: "where", href: `${documentPath(p.document)}#s${p.sentence_index}` },
+          `${title}, sentence ${p.sentence_index}`)),
       passageText(p, answer),
+      renderContext(p),
       el("details", { class: "score" }, el("summary", {}, `score ${p.score.toFixed(2)}`), explanation));
+  }
+
+  // The sentences around a passage, fetched from /api/passages the first time they are opened;
+  // the server renders the same paragraphs (the context part of web/templates/index.html).
+  function renderContext(p) {
+    const details = el("details", { class: "context" }, el("summary", {}, "Sentences around it"));
+    let state = "idle";
+    details.addEventListener("toggle", async () => {
+      if (!details.open || state !== "idle") return;
+      state = "loading";
+      const i = p.sentence_index;
+      const offset = Math.max(0, i - data.context);
+      const query = `document=${encodeURIComponent(p.document)}&offset=${offset}&limit=${i - offset + 1 + data.context}`;
+      try {
+        const response = await fetch(`/api/passages?${query}`, { headers: { Accept: "application/json" } });
+        if (!response.ok) throw new Error(String(response.status));
+        const page = await response.json();
+        const before = page.passages.filter((s) => s.sentence_index < i);
+        const after = page.passages.filter((s) => s.sentence_index > i);
+        for (const s of before) details.append(contextLine("context-before", "Before:", s.text));
+        for (const s of after) details.append(contextLine("context-after", "After:", s.text));
+        if (!before.length && !after.length) {
+          details.append(el("p", { class: "context-none" }, "The document has no other sentence."));
+        }
+        state = "done";
+      } catch (err) {
+        details.append(el("p", { class: "context-none" }, "Could not load the sentences around it: close and open this again."));
+        details.addEventListener("toggle", () => {
+          if (!details.open) {
+            details.lastChild.remove();
+            state = "idle";
+          }
+        }, { once: true });
+      }
+    });
+    return details;
+  }
+
+  function contextLine(kind, label, text) {
+    return el("p", { class: kind }, el("span", { class: "context-label" }, label), ` ${text}`);
   }
 
   // Mirrors sentence() in qa/pages.py.
@@ -126,7 +207,7 @@
   // Mirrors summary() in qa/pages.py.
   function summary(result) {
     const n = result.passages.length;
-    if (!n) return "No passage matches.";
+    if (!n) return "";
     const found = `${n} passage${n !== 1 ? "s" : ""} found.`;
     const a = result.answer;
     return a ? `Answer: ${a.text} (${a.label}). ${found}` : `No short answer. ${found}`;
@@ -134,15 +215,15 @@
 
   function render(result) {
     if (!result.passages.length) {
-      results.replaceChildren(el("p", { class: "empty" }, el("strong", {}, "No passage matches."), " ",
-        sentence(result.no_answer_reason)));
+      results.replaceChildren(el("div", { class: "empty", role: "alert" }, el("h2", {}, "No passage matches"),
+        el("p", {}, sentence(result.no_answer_reason))));
     } else {
-      results.replaceChildren(renderAnswer(result), renderLegend(result.passages),
+      results.replaceChildren(renderAnswer(result), renderLegend(result.passages, result.answer),
         el("section", { class: "passages-section", "aria-labelledby": "passages-title" },
           el("h2", { id: "passages-title" }, "Passages"),
           el("ol", { class: "passages" }, ...result.passages.map((p) => renderPassage(p, result.answer)))));
     }
-    setStatus(summary(result), false);
+    setStatus(summary(result));
   }
 
   function heading(status) {  // as error_heading in qa/pages.py
@@ -151,15 +232,20 @@
     return h[String(status)] || (status >= 500 ? h["5xx"] : h["400"]);
   }
 
+  // The message is said once, in its card (an alert), so the status line is emptied.
   function renderError(message, status) {
     results.replaceChildren(el("div", { class: "problem", role: "alert" },
       el("h2", {}, heading(status)), el("p", {}, message)));
-    setStatus(message, true);
+    setStatus("");
   }
 
-  function setStatus(text, isError) {
+  function setStatus(text) {
     status.textContent = text;
-    status.classList.toggle("is-error", isError);
+  }
+
+  function chosenTopK() {
+    const n = topK ? Number(topK.value) : data.top_k;
+    return Number.isInteger(n) ? n : data.top_k;
   }
 
   async function ask(question, history) {
@@ -170,23 +256,25 @@
     }
     if (pending) pending.abort();
     const controller = (pending = new AbortController());
+    const k = chosenTopK();
     if (history) {
       const within = picker && picker.value ? `&document=${encodeURIComponent(picker.value)}` : "";
-      const url = `${location.pathname}?q=${encodeURIComponent(q)}${within}`;
+      const shown = k !== data.top_k ? `&top_k=${k}` : "";
+      const url = `${location.pathname}?q=${encodeURIComponent(q)}${within}${shown}`;
       if (history === "push") window.history.pushState({ q }, "", url);
       else window.history.replaceState({ q }, "", url);
     }
     document.title = `${q} · article-qa`;
     results.setAttribute("aria-busy", "true");
     results.classList.add("is-loading");
-    setStatus("Searching…", false);
+    setStatus("Searching…");
     try {
       const response = await fetch("/api/ask", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify(picker && picker.value
-          ? { question: q, top_k: data.top_k, documents: [picker.value] }
-          : { question: q, top_k: data.top_k }),
+          ? { question: q, top_k: k, documents: [picker.value] }
+          : { question: q, top_k: k }),
         signal: controller.signal,
       });
       const body = await response.json().catch(() => null);
@@ -222,13 +310,22 @@
   });
 
   window.addEventListener("popstate", () => {
-    const q = new URLSearchParams(location.search).get("q") || "";
+    const params = new URLSearchParams(location.search);
+    const q = params.get("q") || "";
     input.value = q;
+    if (picker) picker.value = params.get("document") || "";
+    if (topK) setTopK(params.get("top_k") || String(data.top_k));
     if (q.trim()) ask(q, null);
     else {
       results.replaceChildren();
-      setStatus("", false);
+      setStatus("");
       document.title = "article-qa";
     }
   });
+
+  // A count from the address that the picker lacks (any from 1 to 50 is allowed) is added to it.
+  function setTopK(value) {
+    if (![...topK.options].some((o) => o.value === value)) topK.append(el("option", { value }, value));
+    topK.value = value;
+  }
 })();
