@@ -68,8 +68,11 @@ class Engine:
         self.document_index = self._document_index(documents) if len(documents) > 1 else None
         self.reader = reader or Reader(answerable_share=answerable_share())
         self.token_terms = [_token_terms(p, terms) for p, terms in zip(passages, own_terms, strict=True)]
-        self.spans = [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, words)
+        top_idf = self._idf("") or 1.0
+        self.spans = [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, words,
+                               lambda t: self._idf(t) / top_idf)
                       if p.syntax else [] for p, words in zip(passages, self.token_terms, strict=True)]
+        self.words = [tuple(p.text[s:e].lower() for s, e, _, _ in p.tokens) for p in passages]
         self._token_at = [{s: i for i, (s, _, _, _) in enumerate(p.tokens)} for p in passages]
         self.analyzer.freeze()
 
@@ -248,7 +251,7 @@ class Engine:
         matched = frozenset(at[s] for _, s, _ in self._matched(r) if s in at)
         arcs = p.syntax.arcs if p.syntax else []
         return Evidence(rank, r.score, coverage, p.text, self.spans[r.passage], arcs, matched,
-                        self.token_terms[r.passage])
+                        self.token_terms[r.passage], self.words[r.passage], self.title_terms[p.document])
 
     def _idf(self, term: str) -> float:
         """The term's idf; a term the corpus lacks weighs as much as the rarest possible one."""
