@@ -13,11 +13,14 @@ AUXILIARIES = frozenset(["is", "are", "was", "were", "do", "does", "did", "has",
 PERSON_NOUNS = ("person|people|man|men|woman|women|artist|painter|writer|poet|scientist|doctor|"
                 "relatives?|brother|sister|wife|husband|son|daughter|father|mother|friend|colleague|"
                 "leader|officer|agent|spy|boss|assassin|killer|murderer|chief|director|teacher")
+# adjectives and adverbs of degree whose "how ..." asks for a measure ("How wide is the Rhine?")
+MEASURES = "far|wide|deep|high|tall|big|large|fast|quickly|heavy|often|hot|cold|warm|low|small"
 _HEAD = r"(?:of [\w'’]+ )?(?:[\w'’-]+ ){0,2}?"
 # (pattern matched at the question's first wh-word, question type, expected labels by preference)
 QUESTION_TYPES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"how (many|much)\b"), "how_many", NUMBER + ("DATE",)),
-    (re.compile(r"how (long|old)\b"), "how_long", ("DATE", "TIME", "CARDINAL")),
+    (re.compile(r"how (long|old)\b"), "how_long", ("DATE", "TIME", "QUANTITY", "CARDINAL")),
+    (re.compile(rf"how ({MEASURES})\b"), "how_many", ("QUANTITY", "CARDINAL", "PERCENT")),
     (re.compile(rf"(what|which) {_HEAD}(percent|percentage|proportion|share)s?\b"), "how_many",
      ("PERCENT", "CARDINAL")),
     (re.compile(rf"(what|which) {_HEAD}(year|date|month|day|decade|century)s?\b"), "when",
