@@ -166,3 +166,14 @@ def test_pronouns_get_the_subject_only_in_an_article_about_a_person(tmp_path):
                                         "Aldrin joined him on the surface. He walked for an hour.\n")
     engine = Engine.from_corpus(tmp_path)
     assert all(p.subject_ref is None for p in engine.passages)
+
+
+def test_the_doer_of_the_asked_verb_lifts_its_sentence(engine):
+    """'Who killed Trotsky?': the answering sentence shares only 'Trotsky' with the question, but holds
+    a PERSON as the subject of the verbs whose object Trotsky is: the role bonus puts it first."""
+    result = engine.ask("Who killed Trotsky?", 5)
+    first = result.passages[0]
+    assert "attacked and fatally wounded Trotsky" in first.text
+    role = [x for x in first.explanation if x.kind == "role"]
+    assert role and role[0].term == "PERSON" and role[0].score > 0
+    assert result.answer.text == "Mercader" and result.answer.passage_rank == 1
