@@ -13,11 +13,14 @@ AUXILIARIES = frozenset(["is", "are", "was", "were", "do", "does", "did", "has",
 PERSON_NOUNS = ("person|people|man|men|woman|women|artist|painter|writer|poet|scientist|doctor|"
                 "relatives?|brother|sister|wife|husband|son|daughter|father|mother|friend|colleague|"
                 "leader|officer|agent|spy|boss|assassin|killer|murderer|chief|director|teacher")
+# adjectives and adverbs of degree whose "how ..." asks for a measure ("How wide is the Rhine?")
+MEASURES = "far|wide|deep|high|tall|big|large|fast|quickly|heavy|often|hot|cold|warm|low|small"
 _HEAD = r"(?:of [\w'’]+ )?(?:[\w'’-]+ ){0,2}?"
 # (pattern matched at the question's first wh-word, question type, expected labels by preference)
 QUESTION_TYPES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"how (many|much)\b"), "how_many", NUMBER + ("DATE",)),
-    (re.compile(r"how (long|old)\b"), "how_long", ("DATE", "TIME", "CARDINAL")),
+    (re.compile(r"how (long|old)\b"), "how_long", ("DATE", "TIME", "QUANTITY", "CARDINAL")),
+    (re.compile(rf"how ({MEASURES})\b"), "how_many", ("QUANTITY", "CARDINAL", "PERCENT")),
     (re.compile(rf"(what|which) {_HEAD}(percent|percentage|proportion|share)s?\b"), "how_many",
      ("PERCENT", "CARDINAL")),
     (re.compile(rf"(what|which) {_HEAD}(year|date|month|day|decade|century)s?\b"), "when",
@@ -44,10 +47,25 @@ DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|
                       r"several|many|few)\b.*\b(year|month|week|day|decade|hour|minute)s?\b", re.I)
 
 
+# What role the wh-word plays, from the words after it: "Who killed ..." asks for the subject,
+# "What did ... discharge through" for an object, "Who was ..." for what a copula names.
+SUBJECT_FORM, OBJECT_FORM, COPULA_FORM = "subject", "object", "copula"
+DO_AUXILIARIES = frozenset(["do", "does", "did", "can", "could", "will", "would", "should", "may", "might",
+                            "must", "shall", "has", "have", "had"])
+BE_AUXILIARIES = frozenset(["is", "are", "was", "were", "be", "been"])
+FORM_LOOKAHEAD = 3  # words after the wh-word searched for an auxiliary ("what river did ...")
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+
+
 @dataclass(frozen=True)
 class QuestionType:
+    """The answer a question wants: its kind, the entity labels that fit, the wh-word's role and the
+    question's own lower-case words (for matching its prepositions in a passage)."""
+
     kind: str
     labels: tuple[str, ...]
+    form: str | None = None
+    words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -66,16 +84,31 @@ class Answer:
 def classify(question: str) -> QuestionType:
     """What kind of answer the question wants, from its wording alone (cheap: no parsing)."""
     q = question.lower()
+    words = frozenset(_WORD.findall(q))
     wh = _WH.search(q)
     if wh:
         rest = q[wh.start():]
         for pattern, kind, labels in QUESTION_TYPES:
             if pattern.match(rest):
-                return QuestionType(kind, labels)
+                return QuestionType(kind, labels, wh_form(q[wh.end():]), words)
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES:
-        return QuestionType("yes_no", ())
-    return QuestionType("other", ())
+        return QuestionType("yes_no", (), None, words)
+    return QuestionType("other", (), None, words)
+
+
+def wh_form(after: str) -> str | None:
+    """The wh-word's role from the few words after it: an auxiliary "do" or modal means the
+    question's own subject follows (the wh-word is an object), "be" a copula or passive, none the
+    subject ("Who killed Trotsky?")."""
+    ahead = _WORD.findall(after)[:FORM_LOOKAHEAD]
+    if not ahead:
+        return None
+    if any(w in DO_AUXILIARIES for w in ahead):
+        return OBJECT_FORM
+    if any(w in BE_AUXILIARIES for w in ahead):
+        return COPULA_FORM
+    return SUBJECT_FORM
 
 
 def asked_noun(question: str) -> str | None:

@@ -40,6 +40,7 @@ from .question_tokenizer import QuestionTokenizer
 from .rank import Ranked, document_shares, rerank
 from .reader import Evidence, Reader, answerable_share, spans_of
 from .result import Neighbour, RankedPassage, Result
+from .roles import fills_asked_role
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +104,11 @@ class Engine:
         self.document_index = self._document_index(documents) if len(documents) > 1 else None
         self.reader = reader or Reader(answerable_share=answerable_share())
         self.token_terms = [_token_terms(p, terms) for p, terms in zip(passages, own_terms, strict=True)]
-        self.spans = [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, words)
+        top_idf = self._idf("") or 1.0
+        self.spans = [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, words,
+                               lambda t: self._idf(t) / top_idf)
                       if p.syntax else [] for p, words in zip(passages, self.token_terms, strict=True)]
+        self.words = [tuple(p.text[s:e].lower() for s, e, _, _ in p.tokens) for p in passages]
         self._token_at = [{s: i for i, (s, _, _, _) in enumerate(p.tokens)} for p in passages]
         self.analyzer.freeze()
 
@@ -317,8 +321,23 @@ class Engine:
             if qtype.labels:
                 label = next((e.label for e, w in zip(p.entities, self.entity_terms[h.passage], strict=True)
                               if fits(qtype, e) and not (w and w <= asked)), None)
-            out.append(Ranked(h.passage, h.score, h.terms, label, shares.get(p.document, 1.0)))
+            out.append(Ranked(h.passage, h.score, h.terms, label, shares.get(p.document, 1.0),
+                              self._role_label(qtype, h, asked) if label else None))
         return rerank(out)
+
+    def _role_label(self, qtype, hit, asked: set[str]) -> str | None:
+        """The label of a candidate of the asked kind that plays the wh-word's part in the passage."""
+        p = self.passages[hit.passage]
+        if p.syntax is None or qtype.form is None:
+            return None
+        at = self._token_at[hit.passage]
+        matched = {at[s] for t, s, _ in self.passage_terms[hit.passage] if t in hit.terms and s in at}
+        for span in self.spans[hit.passage]:
+            if (span.label and fits(qtype, span) and not (span.terms and span.terms <= asked)
+                    and fills_asked_role(qtype.form, p.syntax.arcs, span.head,
+                                         matched - set(range(span.first, span.last + 1)))):
+                return span.label
+        return None
 
     def _matched(self, r: Ranked) -> list[tuple[str, int, int]]:
         return [(t, s, e) for t, s, e in self.passage_terms[r.passage] if t in r.terms]
@@ -331,7 +350,7 @@ class Engine:
         matched = frozenset(at[s] for _, s, _ in self._matched(r) if s in at)
         arcs = p.syntax.arcs if p.syntax else []
         return Evidence(rank, r.score, coverage, p.text, self.spans[r.passage], arcs, matched,
-                        self.token_terms[r.passage])
+                        self.token_terms[r.passage], self.words[r.passage], self.title_terms[p.document])
 
     def _idf(self, term: str) -> float:
         """The term's idf; a term the corpus lacks weighs as much as the rarest possible one."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from .rank import ANSWER_TYPE_BONUS, DOCUMENT_WEIGHT, Ranked
+from .rank import ANSWER_TYPE_BONUS, DOCUMENT_WEIGHT, ROLE_BONUS, Ranked
 from .result import Contribution
 
 
 def explain(index, r: Ranked) -> list[Contribution]:
-    """The contributions of ``r``'s score: BM25 per term, the answer-type bonus, the document prior."""
+    """The contributions of ``r``'s score: BM25 per term, the answer-type and role bonuses, the
+    document prior."""
     lines = []
     for term in r.terms:
         score, tf, idf = index.contribution(term, r.passage)
@@ -20,6 +21,11 @@ def explain(index, r: Ranked) -> list[Contribution]:
             "answer_type", r.answer_label, r.type_bonus,
             f"holds a {r.answer_label}, the kind of answer the question asks for: "
             f"+{ANSWER_TYPE_BONUS:.0%} = +{r.type_bonus:.2f}"))
+    if r.role_label:
+        lines.append(Contribution(
+            "role", r.role_label, r.role_bonus,
+            f"that {r.role_label} plays the part the question asks about (e.g. the subject of the "
+            f"verb whose object the question names): +{ROLE_BONUS:.0%} = +{r.role_bonus:.2f}"))
     if r.document_penalty:
         lines.append(Contribution(
             "document", "", -r.document_penalty,

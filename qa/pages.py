@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,7 +219,7 @@ def certainty(answer: dict | None) -> dict[str, str] | None:
     """How sure the answer is, in words: its estimated chance of being right; app.js says the same."""
     if not answer:
         return None
-    chance = f"{round(answer['confidence'] * 100)}%"
+    chance = f"{math.floor(answer['confidence'] * 100 + 0.5)}%"  # halves up, as JavaScript's Math.round
     if answer["confidence"] >= SURE:
         return {"kind": "sure", "text": f"Likely right: an estimated {chance} chance."}
     return {"kind": "possible", "text": f"A possible answer: an estimated {chance} chance of being "

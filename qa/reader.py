@@ -18,7 +18,7 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from .answer import Answer, QuestionType, fits
+from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, Answer, QuestionType, fits
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
 # The share of questions users ask that the article can answer, which the confidence assumes. The
@@ -29,11 +29,15 @@ FAR = 6  # tree hops or words beyond which closeness counts as none
 CLAUSE_KINDS = frozenset({"why", "how", "yes_no"})  # their answers are clauses: no candidate fits
 SUBJECT = frozenset({"nsubj", "nsubjpass", "csubj"})
 OBJECT = frozenset({"dobj", "pobj", "attr", "appos", "oprd", "dative"})
+COPULA_ROLES = frozenset({"attr", "appos", "nsubj", "nsubjpass", "acomp"})  # what "X is Y" names
+VERBS = frozenset({"VERB", "AUX"})
 
 FEATURES = ("bias", "fits_type", "typed_other", "entity_untyped", "phrase_untyped", "new_words",
             "all_in_question", "near_words", "near_parse", "asked_noun", "noun_beside", "first_passage",
             "third_passage", "score_ratio", "coverage", "length", "proper", "number", "subject",
-            "object", "words_around", "child_of_match", "date_untyped", "apposition")
+            "object", "words_around", "child_of_match", "date_untyped", "apposition",
+            "asked_subject", "asked_object", "asked_copula", "question_preposition", "title_only",
+            "rarity", "sibling_of_match", "verb_governs")
 WINDOW = 4  # words either side of a candidate where question words count as around it
 CONFIDENCE_FEATURES = ("bias", "score", "margin", "coverage", "score_ratio", "typed", "fits_type")
 
@@ -61,6 +65,7 @@ class Span:
     head: int
     label: str | None
     terms: frozenset[str]
+    rarity: float = 0.0  # mean idf of its terms as a share of the highest idf: specific vs common words
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ class Evidence:
     arcs: list  # of syntax.Arc
     matched: frozenset[int]  # token indexes holding a question term
     token_terms: list  # each token's search term, or None
+    words: tuple[str, ...] = ()  # each token's lower-case text (prepositions are stop words: no term)
+    title: frozenset[str] = frozenset()  # the terms of the passage's document title
 
 
 @dataclass(frozen=True)
@@ -90,8 +97,9 @@ class Reading:
         return self.reason.value + (f" ({self.detail})" if self.detail else "")
 
 
-def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Span]:
-    """Every candidate of one passage (entities first, then parse phrases of other extents)."""
+def spans_of(text: str, entities, tokens, arcs, phrases, token_terms, idf=None) -> list[Span]:
+    """Every candidate of one passage (entities first, then parse phrases of other extents);
+    ``idf`` (term -> share of the highest idf) gives each its rarity."""
     out, seen = [], set()
 
     def head_of(first: int, last: int) -> int:
@@ -101,17 +109,22 @@ def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Sp
     def terms(first: int, last: int) -> frozenset[str]:
         return frozenset(t for t in token_terms[first:last + 1] if t)
 
+    def rarity(words: frozenset[str]) -> float:
+        return sum(idf(t) for t in words) / len(words) if idf and words else 0.0
+
     for e in entities:
         idx = [i for i, (s, t, _, _) in enumerate(tokens) if s < e.end and e.start < t]
         if idx and arcs:
+            words = terms(idx[0], idx[-1])
             out.append(Span(e.text, e.start, e.end, idx[0], idx[-1], head_of(idx[0], idx[-1]), e.label,
-                            terms(idx[0], idx[-1])))
+                            words, rarity(words)))
             seen.add((tokens[idx[0]][0], tokens[idx[-1]][1]))
     for first, last in phrases:
         start, end = tokens[first][0], tokens[last][1]
         if (start, end) not in seen and any(token_terms[first:last + 1]):
+            words = terms(first, last)
             out.append(Span(text[start:end], start, end, first, last, head_of(first, last), None,
-                            terms(first, last)))
+                            words, rarity(words)))
             seen.add((start, end))
     return out
 
@@ -157,7 +170,23 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
         float(head_head in ev.matched and head_head != span.head),
         float(not typed and span.label in ("DATE", "TIME", "CARDINAL")),
         float(head_dep == "appos" or _bracketed(ev.text, span)),
+        float(qtype.form == SUBJECT_FORM and _subject_like(ev.arcs, span.head)),
+        float(qtype.form == OBJECT_FORM and head_dep in OBJECT),
+        float(qtype.form == COPULA_FORM and head_dep in COPULA_ROLES),
+        float(head_dep == "pobj" and bool(ev.words) and ev.words[head_head] in qtype.words),
+        float(bool(span.terms) and span.terms <= ev.title),
+        span.rarity,
+        float(any(ev.arcs[i][2] == head_head and i != head_head for i in outside)),
+        float(head_head in ev.matched and head_head != span.head and ev.arcs[head_head][0] in VERBS),
     ]
+
+
+def _subject_like(arcs, head: int) -> bool:
+    """Whether the token is the doer of its verb: its subject, or the agent of a passive ("by X")."""
+    if arcs[head][1] in SUBJECT:
+        return True
+    governor = arcs[head][2]
+    return arcs[head][1] == "pobj" and arcs[governor][1] == "agent"
 
 
 def _bracketed(text: str, span: Span) -> bool:

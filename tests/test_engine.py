@@ -220,3 +220,14 @@ def test_a_pronoun_matched_for_the_subject_says_whom_it_refers_to(engine):
     assert refs and all(w.lower() in ("he", "his", "him") and who == "Nahum Eitingon" for w, who in refs)
     named = [m for p in result.passages for m in p.matches if p.text[m["start"]:m["end"]] == "Eitingon"]
     assert all("refers_to" not in m for m in named)
+
+
+def test_the_doer_of_the_asked_verb_lifts_its_sentence(engine):
+    """'Who killed Trotsky?': the answering sentence shares only 'Trotsky' with the question, but holds
+    a PERSON as the subject of the verbs whose object Trotsky is: the role bonus puts it first."""
+    result = engine.ask("Who killed Trotsky?", 5)
+    first = result.passages[0]
+    assert "attacked and fatally wounded Trotsky" in first.text
+    role = [x for x in first.explanation if x.kind == "role"]
+    assert role and role[0].term == "PERSON" and role[0].score > 0
+    assert result.answer.text == "Mercader" and result.answer.passage_rank == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer import QuestionType, classify
+from qa.answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, QuestionType, classify
 from qa.reader import FEATURES, Evidence, Reader, Reason, _hops, features, load_model, spans_of
 
 WHEN = QuestionType("when", ("DATE", "TIME"))
@@ -26,9 +26,16 @@ class Entity:
 ENTITIES = [Entity("Mercader", "PERSON", 0), Entity("Trotsky", "PERSON", 18), Entity("1940", "DATE", 29)]
 
 
-def evidence(matched=(1, 2), rank=1, score=5.0, coverage=1.0):
-    spans = spans_of(TEXT, ENTITIES, TOKENS, ARCS, [(0, 0), (2, 2)], TERMS)
-    return Evidence(rank, score, coverage, TEXT, spans, ARCS, frozenset(matched), TERMS)
+WORDS = ("mercader", "attacked", "trotsky", "in", "1940", ".")
+
+
+def evidence(matched=(1, 2), rank=1, score=5.0, coverage=1.0, title=frozenset(), idf=None):
+    spans = spans_of(TEXT, ENTITIES, TOKENS, ARCS, [(0, 0), (2, 2)], TERMS, idf)
+    return Evidence(rank, score, coverage, TEXT, spans, ARCS, frozenset(matched), TERMS, WORDS, title)
+
+
+def named(qtype, ev, span, asked=frozenset({"attack", "trotski"})):
+    return dict(zip(FEATURES, features(qtype, asked, None, ev, span, 5.0), strict=True))
 
 
 def test_candidates_are_entities_then_other_phrases():
@@ -109,3 +116,41 @@ def test_the_share_of_answerable_questions_is_checked(monkeypatch):
         answerable_share()
     monkeypatch.setenv("QA_ANSWERABLE_SHARE", "0.5")
     assert answerable_share() == 0.5
+
+
+@pytest.mark.parametrize(("question", "form"), [
+    ("Who killed Trotsky?", SUBJECT_FORM), ("What river joins the Rhine at Duisburg?", SUBJECT_FORM),
+    ("What did the Germanic tribes establish?", OBJECT_FORM), ("Whom could he trust?", OBJECT_FORM),
+    ("Who was Emma's brother?", COPULA_FORM), ("What is the famous rock called?", COPULA_FORM),
+    ("Who?", None), ("Did Mercader attack Trotsky?", None),
+])
+def test_the_wh_words_part_is_read_from_the_words_after_it(question, form):
+    assert classify(question).form == form
+
+
+@pytest.mark.parametrize("question", ["How wide is the Rhine?", "How far did the sea level drop?",
+                                      "How deep is the lake?"])
+def test_how_with_a_degree_word_asks_for_a_measure(question):
+    qtype = classify(question)
+    assert qtype.kind == "how_many" and "QUANTITY" in qtype.labels
+
+
+def test_a_subject_question_prefers_the_doer():
+    who = QuestionType("who", ("PERSON", "ORG"), SUBJECT_FORM, frozenset({"who", "attacked", "trotsky"}))
+    ev = evidence()
+    assert named(who, ev, ev.spans[0])["asked_subject"] == 1.0
+    assert named(who, ev, ev.spans[1])["asked_subject"] == 0.0
+
+
+def test_a_preposition_of_the_question_governing_the_candidate_counts():
+    asked = QuestionType("when", ("DATE", "TIME"), OBJECT_FORM, frozenset({"what", "year", "in"}))
+    ev = evidence()
+    assert named(asked, ev, ev.spans[2])["question_preposition"] == 1.0
+    assert named(WHEN, ev, ev.spans[2])["question_preposition"] == 0.0
+
+
+def test_a_candidate_of_only_the_titles_words_is_marked_and_rarity_is_kept():
+    ev = evidence(title=frozenset({"trotski"}), idf=lambda term: 0.25)
+    assert named(WHAT, ev, ev.spans[1])["title_only"] == 1.0
+    assert named(WHAT, ev, ev.spans[0])["title_only"] == 0.0
+    assert ev.spans[0].rarity == pytest.approx(0.25) and named(WHAT, ev, ev.spans[0])["rarity"] == 0.25
