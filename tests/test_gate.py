@@ -138,6 +138,20 @@ def test_gunicorn_bounds_its_queues_and_replaces_workers_now_and_then(monkeypatc
     assert options("127.0.0.1", 8000, 2)["max_requests"] == 0
 
 
+def test_each_poll_accepts_many_waiting_connections_whatever_gunicorn_sets():
+    """gunicorn sets max_accept = 1 with several workers; behind a busy loop's rounds that left new
+    connections waiting seconds in the kernel, where no shedder sees them."""
+    from gunicorn.workers import ggevent
+
+    from qa.worker import MAX_ACCEPT, Listener
+
+    assert MAX_ACCEPT >= 50
+    server = Listener(("127.0.0.1", 0), handle=lambda *args: None)
+    server.max_accept = 1  # what gunicorn's GeventWorker.run() does
+    assert server.max_accept == MAX_ACCEPT
+    assert hasattr(ggevent, "StreamServer")  # the name qa.worker.Worker.run() points at Listener
+
+
 @pytest.mark.parametrize("value", ["many", "-1", "1e4", "٣"])
 def test_a_bad_max_requests_setting_stops_start_up_with_a_clear_message(monkeypatch, value):
     from qa.errors import StartupError
