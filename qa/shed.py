@@ -9,8 +9,8 @@ its connection was still being served has not waited in any queue). When that wa
 answers 503 without touching Flask or the engine, a fraction of a millisecond, so the queue empties
 fast and the answered requests stay within the budget; clients that honour Retry-After then thin the
 load out. A pause with a few clients (a garbage collection, the process descheduled on a busy
-machine) is no queue: the HTTP benchmark's four connections saw 503s when it counted. Outside gevent
-(Flask's test client, the development server) nothing is shed.
+machine) is no queue: counted as one, it cost the HTTP benchmark's four connections 503s. Outside
+gevent (Flask's test client, the development server) nothing is shed.
 """
 
 from __future__ import annotations
