@@ -1,5 +1,5 @@
-"""Hostile clients against a real ``qa serve`` on 127.0.0.1: slow, silent and malformed sockets, long runs,
-links out of the corpus, Host reflection, template source. Every socket has a timeout: a starved
+"""Hostile clients against a real ``qa serve`` on 127.0.0.1: slow, silent and malformed sockets, overload,
+long runs, links out of the corpus, Host reflection, template source. Every socket has a timeout: a starved
 request fails the test instead of hanging it."""
 
 from __future__ import annotations
