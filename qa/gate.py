@@ -3,6 +3,12 @@
 The engine is not thread-safe (spaCy's memory zones, the tokenizer cache) and answering is CPU work
 under the GIL, so one question at a time per worker loses nothing; a bounded wait means an overloaded
 worker answers "busy, retry" instead of letting requests queue without bound.
+
+Slots are counted under a condition on an RLock, not by ``threading.BoundedSemaphore``: under gevent
+that semaphore's condition sits on a plain lock, whose ownership test is a failing non-blocking
+acquire, which gevent turns into a yield (gevent issue 1464). Every release then sent the request to
+the back of the event loop holding the semaphore's lock, the others queued behind that lock with no
+time limit, and under 400 clients answers took seconds and no 503 was sent (benchmarks/hostile.py).
 """
 
 from __future__ import annotations
@@ -28,15 +34,20 @@ class Gate:
         self.limit = limit
         self.wait = wait
         self.retry_after = retry_after
-        self._slots = threading.BoundedSemaphore(limit) if limit else threading.Semaphore(0)
+        self._free = limit
+        self._freed = threading.Condition(threading.RLock())
 
     @contextlib.contextmanager
     def admit(self) -> Iterator[None]:
         """Hold one slot for the duration of the block, or raise ServiceBusy (503) after the wait."""
-        if not self._slots.acquire(timeout=self.wait):
-            raise ServiceBusy(f"the service is busy answering other questions: try again in "
-                              f"{self.retry_after} s.", retry_after=self.retry_after)
+        with self._freed:
+            if not self._freed.wait_for(lambda: self._free > 0, timeout=self.wait):
+                raise ServiceBusy(f"the service is busy answering other questions: try again in "
+                                  f"{self.retry_after} s.", retry_after=self.retry_after)
+            self._free -= 1
         try:
             yield
         finally:
-            self._slots.release()
+            with self._freed:
+                self._free += 1
+                self._freed.notify()

@@ -22,14 +22,16 @@ from .shed import Shedder
 
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms'
 MAX_REQUEST_LINE = 8190  # gunicorn's largest finite limit: room for a 1000-character GET question
-# Overload: each worker holds at most WORKER_CONNECTIONS connections (greenlets) and the kernel queues
-# at most BACKLOG more; a request's headers must arrive within KEEPALIVE seconds (also the idle time
-# of a kept-alive connection), the rest of it within qa.worker.REQUEST_SECONDS; while a worker's event
-# loop lags, new requests get 503 + Retry-After at once (qa/shed.py), and those that cannot reach the
-# engine within its gate's wait get it too (qa/gate.py): queues and waits are bounded.
+# Overload: each worker holds at most WORKER_CONNECTIONS connections (greenlets), accepts up to
+# qa.worker.MAX_ACCEPT of them at each poll, and the kernel queues at most BACKLOG more (gunicorn's
+# default; with 256 and one accept a poll, 400 clients connecting at once overflowed it and waited
+# 1-2 s for SYN retransmits); a request's headers must arrive within KEEPALIVE seconds (also the
+# idle time of a kept-alive connection), the rest of it within qa.worker.REQUEST_SECONDS; a request
+# that waited in a worker's queue over qa.shed.MAX_WAIT gets 503 + Retry-After at once (qa/shed.py),
+# and one that cannot reach the engine within its gate's wait gets it too (qa/gate.py).
 WORKER_CLASS = "qa.worker.Worker"
 WORKER_CONNECTIONS = 1000
-BACKLOG = 256
+BACKLOG = 2048
 KEEPALIVE = 5
 MAX_REQUESTS = 20_000  # a worker is replaced (forked again from the preloaded master) after this many
 MAX_REQUESTS_JITTER = 2_000  # ... give or take, so that workers are not replaced all at once

@@ -5,18 +5,26 @@ starve no one; gunicorn already bounds the wait for a request's headers (``keepa
 this worker bounds the rest (body, answer, response) by ``REQUEST_SECONDS``. Requests gunicorn
 refuses itself (400, 414, 431 ...) get the app's security headers and problem+json like every
 other error, with our own detail (never the request's text); a 413 closes the connection instead of
-draining the body it refused.
+draining the body it refused. Each poll of the loop accepts up to ``MAX_ACCEPT`` waiting connections,
+so that under load new connections reach the shedder (qa/shed.py) instead of waiting in the kernel.
 """
 
 from __future__ import annotations
 
 import gevent
+from gevent.server import StreamServer
 from gunicorn import util
+from gunicorn.workers import ggevent
 from gunicorn.workers.ggevent import GeventWorker
 
 from .app import bare_error
 
 REQUEST_SECONDS = 10  # for the body, the answer and the response, once the headers are in
+# gevent's own default. gunicorn sets 1 when there are several workers, to spread connections among
+# them; but a loop that is answering 200 ready connections polls every few hundred ms, so 400 clients
+# connecting at once waited 4-10 s for accept() before their first request was read (and were seen
+# by no shedder). Measured with benchmarks/hostile.py: the README has the figures.
+MAX_ACCEPT = 100
 DETAILS = {
     400: "the request is not valid HTTP/1.1 (its request line or a header is malformed): fix the client.",
     403: "the request is forbidden.",
@@ -50,8 +58,25 @@ class _Capture:
         self.data += data
 
 
+class Listener(StreamServer):
+    """gevent's server, taking up to MAX_ACCEPT waiting connections a poll whatever gunicorn sets."""
+
+    @property
+    def max_accept(self) -> int:
+        return MAX_ACCEPT
+
+    @max_accept.setter
+    def max_accept(self, value: int) -> None:
+        """gunicorn's setting (1 with several workers) is ignored: see MAX_ACCEPT."""
+
+
 class Worker(GeventWorker):
-    """gunicorn's gevent worker with a deadline for each request and problem+json refusals."""
+    """gunicorn's gevent worker with a deadline for each request, problem+json refusals and prompt
+    accepts."""
+
+    def run(self) -> None:
+        ggevent.StreamServer = Listener  # the name gunicorn's run() builds its servers from
+        super().run()
 
     def load_wsgi(self) -> None:
         super().load_wsgi()

@@ -63,9 +63,9 @@ def test_a_slot_released_during_the_wait_admits_the_waiter():
         waiter = threading.Thread(target=ask)
         waiter.start()
         deadline = time.monotonic() + 30
-        while not gate._slots._cond._waiters and time.monotonic() < deadline:  # until it waits
+        while not gate._freed._waiters and time.monotonic() < deadline:  # until it waits
             time.sleep(0.01)
-        assert gate._slots._cond._waiters and not admitted.is_set()
+        assert gate._freed._waiters and not admitted.is_set()
     waiter.join(timeout=60)
     assert admitted.is_set()
 
@@ -138,6 +138,20 @@ def test_gunicorn_bounds_its_queues_and_replaces_workers_now_and_then(monkeypatc
     assert options("127.0.0.1", 8000, 2)["max_requests"] == 0
 
 
+def test_each_poll_accepts_many_waiting_connections_whatever_gunicorn_sets():
+    """gunicorn sets max_accept = 1 with several workers; behind a busy loop's rounds that left new
+    connections waiting seconds in the kernel, where no shedder sees them."""
+    from gunicorn.workers import ggevent
+
+    from qa.worker import MAX_ACCEPT, Listener
+
+    assert MAX_ACCEPT >= 50
+    server = Listener(("127.0.0.1", 0), handle=lambda *args: None)
+    server.max_accept = 1  # what gunicorn's GeventWorker.run() does
+    assert server.max_accept == MAX_ACCEPT
+    assert hasattr(ggevent, "StreamServer")  # the name qa.worker.Worker.run() points at Listener
+
+
 @pytest.mark.parametrize("value", ["many", "-1", "1e4", "٣"])
 def test_a_bad_max_requests_setting_stops_start_up_with_a_clear_message(monkeypatch, value):
     from qa.errors import StartupError
@@ -146,3 +160,25 @@ def test_a_bad_max_requests_setting_stops_start_up_with_a_clear_message(monkeypa
     monkeypatch.setenv("QA_MAX_REQUESTS", value)
     with pytest.raises(StartupError, match="QA_MAX_REQUESTS=.* is not a whole number"):
         options("127.0.0.1", 8000, 2)
+
+
+def test_under_gevent_freeing_a_slot_does_not_send_the_holder_to_the_back_of_the_loop():
+    """The request that frees the slot carries on to write its answer before the loop runs anyone
+    else. (With threading.BoundedSemaphore, gevent switched away inside every release: under load
+    each answer then waited a round of the loop, and requests queued behind the semaphore's lock.)"""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from gevent import monkey; monkey.patch_all()\n"
+              "import gevent\nfrom qa.gate import Gate\n"
+              "gate, order = Gate(), []\n"
+              "with gate.admit():\n"
+              "    other = gevent.spawn(order.append, 'another greenlet ran')\n"
+              "order.append('the holder carried on')\n"
+              "other.join(timeout=30)\n"
+              "print(order)\n")
+    env = {k: v for k, v in os.environ.items() if k != "QA_CORPUS"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                         env=env, check=True).stdout.strip()
+    assert out == "['the holder carried on', 'another greenlet ran']"

@@ -19,7 +19,7 @@ from werkzeug.test import Client
 from qa.api_docs import DOCS_PATH
 from qa.gate import Gate
 from qa.openapi import document
-from qa.shed import Lag, Shedder
+from qa.shed import MIN_QUEUE, QueueWait, Shedder
 
 META_SCHEMA = Path(__file__).parent / "data" / "openapi-3.1.schema.json"
 BASE = "urn:article-qa:openapi"
@@ -117,11 +117,11 @@ def test_every_api_route_is_documented_and_nothing_else(app, spec):
     assert routes == documented
 
 
-class Overloaded(Lag):
-    """A loop that is always late: the shedder turns every request away."""
+class Overloaded(QueueWait):
+    """A queue every request has waited long in: the shedder turns every request away."""
 
-    def now(self) -> float:
-        return 1.0
+    def begin(self) -> tuple[float, int]:
+        return 1.0, MIN_QUEUE
 
 
 SHED = ["/api/passages", "/api/documents", "/api/openapi.json"]  # /api/ask's 503 is in EXCHANGES
@@ -129,7 +129,7 @@ SHED = ["/api/passages", "/api/documents", "/api/openapi.json"]  # /api/ask's 50
 
 @pytest.mark.parametrize("path", SHED)
 def test_shed_requests_conform(app, spec, registry, path):
-    response = Client(Shedder(app, lag=Overloaded())).get(path)
+    response = Client(Shedder(app, wait=Overloaded())).get(path)
     assert response.status_code == 503 and int(response.headers["Retry-After"]) >= 1
     assert "503" in spec["paths"][path]["get"]["responses"]
     validator = Draft202012Validator({"$ref": f"{BASE}#/components/schemas/Problem"}, registry=registry)
