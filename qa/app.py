@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,10 @@ from flask.json.provider import DefaultJSONProvider
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from . import api, gate, openapi, pages
+from . import api, documents_api, gate, openapi, pages
 from .engine import Engine, corpus_path
 from .errors import QAError, problem
+from .live import Live
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +66,16 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     # one byte over the limit is read, so that a body of unknown length can be told to be too large
     app.config.from_mapping(QA_CORPUS=corpus_path(), MAX_CONTENT_LENGTH=api.MAX_BODY + 1,
                             QA_MAX_ASKING=gate.DEFAULT_LIMIT, QA_BUSY_WAIT=gate.DEFAULT_WAIT,
-                            QA_RETRY_AFTER=gate.DEFAULT_RETRY_AFTER)
+                            QA_RETRY_AFTER=gate.DEFAULT_RETRY_AFTER,
+                            QA_ADMIN_TOKEN=os.environ.get(documents_api.TOKEN_ENV) or None)
     app.config.update(config or {})
-    app.extensions["qa"] = engine or Engine.from_corpus(app.config["QA_CORPUS"])
+    app.extensions["qa.live"] = Live(engine or Engine.from_corpus(app.config["QA_CORPUS"]))
     app.extensions["qa.gate"] = gate.Gate(app.config["QA_MAX_ASKING"], app.config["QA_BUSY_WAIT"],
                                           app.config["QA_RETRY_AFTER"])
     app.extensions["qa.openapi"] = openapi.document()
     app.extensions["qa.openapi.json"] = app.json.dumps(app.extensions["qa.openapi"])
     app.register_blueprint(api.bp)
+    app.register_blueprint(documents_api.bp)
     app.register_blueprint(pages.bp)
     app.register_error_handler(Exception, handle_error)
     app.after_request(secure)

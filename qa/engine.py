@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
 from .answer import TOP_PASSAGES, asked_noun, classify, fits
-from .corpus import Document, parse_sources, read_sources
+from .corpus import Document, corpus_files
 from .errors import CorpusError, NotFound
 from .explain import explain
 from .index import DEFAULT_VARIANT, K1, B, Index
+from .library import Entry, Library
 from .nlp import (
     DEFAULT_NORMALISATION,
     Analyzer,
@@ -25,7 +26,7 @@ from .nlp import (
     plain,
     without_surrogates,
 )
-from .passages import Passage, make_entities_consistent, mark_subject_references, parse
+from .passages import Passage, by_document, make_entities_consistent, mark_subject_references, parse
 from .question_tokenizer import QuestionTokenizer
 from .rank import Ranked, document_shares, rerank
 from .reader import Evidence, Reader, answerable_share, spans_of
@@ -42,43 +43,80 @@ def corpus_path() -> str:
     return os.environ.get("QA_CORPUS") or DEFAULT_CORPUS
 
 
+@dataclass(frozen=True)
+class Part:
+    """What the engine derives from one document's passages, reused by the next engine while the
+    document is unchanged: a change costs the changed article and the index, not the whole corpus."""
+
+    document: Document
+    passages: list[Passage]
+    title_terms: list[tuple[str, int, int]]
+    passage_terms: list
+    entity_terms: list
+    token_terms: list
+    spans: list
+    token_at: list
+
+
 class Engine:
     """Everything needed to answer questions about one corpus, built once and then read-only."""
 
     def __init__(self, documents: list[Document], passages: list[Passage], nlp, model: str,
                  normalisation: Normalisation = DEFAULT_NORMALISATION,
                  variant: str = DEFAULT_VARIANT, k1: float = K1, b: float = B,
-                 reader: Reader | None = None):
+                 reader: Reader | None = None, previous: Engine | None = None):
         self.documents = documents
         self.passages = passages
         self.model = model
         self.nlp = nlp
+        self.settings = {"normalisation": normalisation, "variant": variant, "k1": k1, "b": b}
+        self.library: Library | None = None
+        self.entries: dict[str, Entry] = {}
         self.analyzer = Analyzer(frozenset(nlp.Defaults.stop_words), normalisation)
         self._question_nlp = nlp if normalisation.lemma else nlp.tokenizer
         self._question_tokenizer = QuestionTokenizer(nlp.tokenizer)
-        titles = {d.name: self._terms(d.title) for d in documents}
-        self.title_terms = {name: frozenset(t for t, _, _ in terms) for name, terms in titles.items()}
-        own_terms = [self.analyzer.terms(p.text, p.tokens) for p in passages]
-        self.passage_terms = [self._with_subject(p, terms, titles[p.document])
-                              for p, terms in zip(passages, own_terms, strict=True)]
-        self.entity_terms = [[_within(terms, e.start, e.end) for e in p.entities]
-                             for p, terms in zip(passages, own_terms, strict=True)]
+        reusable = previous.parts if previous is not None and previous.settings == self.settings else {}
+        groups = by_document(passages)
+        self.parts = {d.name: self._part(d, groups.get(d.name, []), reusable.get(d.name))
+                      for d in documents}
+        parts = list(self.parts.values())
+        self.title_terms = {p.document.name: frozenset(t for t, _, _ in p.title_terms) for p in parts}
+        self.passage_terms = [t for p in parts for t in p.passage_terms]
+        self.entity_terms = [t for p in parts for t in p.entity_terms]
+        self.token_terms = [t for p in parts for t in p.token_terms]
+        self.spans = [s for p in parts for s in p.spans]
+        self._token_at = [a for p in parts for a in p.token_at]
+        if len(self.passage_terms) != len(passages):
+            raise ValueError("passages must be grouped by document, in the documents' order")
         self.index = Index([[t for t, _, _ in terms] for terms in self.passage_terms], variant, k1, b)
         self.document_names = [d.name for d in documents]
-        self.document_index = self._document_index(documents) if len(documents) > 1 else None
-        self.reader = reader or Reader(answerable_share=answerable_share())
-        self.token_terms = [_token_terms(p, terms) for p, terms in zip(passages, own_terms, strict=True)]
-        self.spans = [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, words)
-                      if p.syntax else [] for p, words in zip(passages, self.token_terms, strict=True)]
-        self._token_at = [{s: i for i, (s, _, _, _) in enumerate(p.tokens)} for p in passages]
+        self.document_index = self._document_index(parts) if len(documents) > 1 else None
+        self.reader = reader or (previous.reader if previous is not None else
+                                 Reader(answerable_share=answerable_share()))
         self.analyzer.freeze()
 
-    def _document_index(self, documents: list[Document]) -> Index:
+    def _part(self, document: Document, passages: list[Passage], old: Part | None) -> Part:
+        """The document's derived data: the previous engine's when it is the same document and passages."""
+        if (old is not None and old.document == document and len(old.passages) == len(passages)
+                and all(a is b for a, b in zip(old.passages, passages, strict=True))):
+            return old
+        titles = self._terms(document.title)
+        own = [self.analyzer.terms(p.text, p.tokens) for p in passages]
+        terms = [self._with_subject(p, t, titles) for p, t in zip(passages, own, strict=True)]
+        token_terms = [_token_terms(p, t) for p, t in zip(passages, own, strict=True)]
+        return Part(
+            document, passages, titles, terms,
+            [[_within(t, e.start, e.end) for e in p.entities] for p, t in zip(passages, own, strict=True)],
+            token_terms,
+            [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, words)
+             if p.syntax else [] for p, words in zip(passages, token_terms, strict=True)],
+            [{s: i for i, (s, _, _, _) in enumerate(p.tokens)} for p in passages])
+
+    def _document_index(self, parts: list[Part]) -> Index:
         """BM25 over whole documents (title and every sentence), DrQA's document retriever's job."""
-        words: dict[str, list[str]] = {d.name: [t for t, _, _ in self._terms(d.title)] for d in documents}
-        for p, terms in zip(self.passages, self.passage_terms, strict=True):
-            words[p.document] += [t for t, _, _ in terms]
-        return Index([words[d.name] for d in documents], self.index.variant, self.index.k1, self.index.b)
+        words = [[t for t, _, _ in p.title_terms] + [t for terms in p.passage_terms for t, _, _ in terms]
+                 for p in parts]
+        return Index(words, self.index.variant, self.index.k1, self.index.b)
 
     @classmethod
     def from_corpus(cls, path: str | Path | None = None, *, pipeline: str | None = None,
@@ -87,26 +125,34 @@ class Engine:
                     variant: str = DEFAULT_VARIANT, k1: float = K1, b: float = B,
                     reader: Reader | None = None) -> Engine:
         """Read, parse (or load from the cache) and index a corpus; raises StartupError subclasses."""
-        sources = read_sources(path or corpus_path())
-        documents = parse_sources(sources)
-        name = pipeline or pipeline_name()
-        nlp = load_pipeline(name)
-        key = cache.fingerprint(sources, pipeline_id(nlp))
-        file = cache.cache_file(cache.cache_dir(), key)
-        passages = cache.load(file, key) if use_cache else None
-        if passages is None:
-            with cache.build_lock(file) if use_cache else contextlib.nullcontext():
-                passages = cache.load(file, key) if use_cache else None
-                if passages is None:
-                    started = time.perf_counter()
-                    passages = build_passages(nlp, documents, progress)
-                    log.info("parsed %d passages from %d document(s) in %.1f s", len(passages),
-                             len(documents), time.perf_counter() - started)
-                    if use_cache:
-                        cache.save(file, key, passages)
+        path = path or corpus_path()
+        corpus_files(path)  # a missing or empty corpus is reported before the pipeline loads
+        nlp = load_pipeline(pipeline or pipeline_name())
+        library = Library(path, nlp, pipeline_id(nlp), cache.Store() if use_cache else None, progress)
+        entries = library.load()
+        engine = cls.from_entries(entries, nlp, normalisation=normalisation, variant=variant, k1=k1,
+                                  b=b, reader=reader)
+        engine.library = library
+        return engine
+
+    @classmethod
+    def from_entries(cls, entries: dict[str, Entry], nlp, previous: Engine | None = None,
+                     **settings) -> Engine:
+        """An engine over these documents; parts of ``previous`` for unchanged documents are reused."""
+        passages = [p for e in entries.values() for p in e.passages]
         if not passages:
             raise CorpusError("the corpus has no sentences to search: add article text.")
-        return cls(documents, passages, nlp, pipeline_id(nlp), normalisation, variant, k1, b, reader)
+        engine = cls([e.document for e in entries.values()], passages, nlp, pipeline_id(nlp),
+                     previous=previous, **settings)
+        engine.entries = entries
+        return engine
+
+    def rebuilt(self, entries: dict[str, Entry]) -> Engine:
+        """A new engine over changed entries, with this one's settings and library, built beside it."""
+        engine = Engine.from_entries(entries, self.nlp, previous=self, reader=self.reader,
+                                     **self.settings)
+        engine.library = self.library
+        return engine
 
     def _terms(self, text: str) -> list[tuple[str, int, int]]:
         """Terms of a question or title, from the pipeline's tokenizer rules on a scratch vocabulary.

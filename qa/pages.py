@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from spacy.displacy.render import DEFAULT_LABEL_COLORS
 
+from . import current
 from .api import MAX_QUESTION, ask, valid_question
 from .errors import InvalidQuestionsFile, InvalidRequest
 from .questions import SUFFIX, load_questions
@@ -58,7 +59,7 @@ class Site:
 
 @bp.record_once
 def _site(state) -> None:
-    state.app.extensions["qa.site"] = build_site(state.app.extensions["qa"])
+    state.app.extensions["qa.live"].derive("qa.site", build_site)
 
 
 def build_site(engine) -> Site:
@@ -131,7 +132,7 @@ def index():
     except InvalidRequest as exc:
         return render_page(q, error=sentence(exc.detail)), 400
     chosen = request.args.get("document") or None
-    if chosen is not None and chosen not in current_app.extensions["qa.site"].titles:
+    if chosen is not None and chosen not in current.view("qa.site").titles:
         return render_page(question, error=f"There is no document named {chosen[:40]!r}: choose one "
                            "from the list.", status=404), 404
     result = ask(question, PAGE_TOP_K, [chosen] if chosen else None)
@@ -141,7 +142,7 @@ def index():
 @bp.get("/labels.css")
 def labels_css():
     """The entity colours as CSS, generated from spaCy's at start-up."""
-    response = Response(current_app.extensions["qa.site"].css, mimetype="text/css")
+    response = Response(current.view("qa.site").css, mimetype="text/css")
     response.cache_control.public = True
     response.cache_control.max_age = 3600
     return response
@@ -156,7 +157,7 @@ def render_page(question: str = "", result: dict | None = None, error: str | Non
                 status: int = 400, document: str | None = None) -> str:
     """The page, with a result (answer, legend, passages), an error message (of an HTTP status),
     or neither."""
-    site: Site = current_app.extensions["qa.site"]
+    site: Site = current.view("qa.site")
     view = present(result, site) if result else None
     return render_template(
         "index.html", question=question, view=view, error=error, examples=site.examples,
