@@ -55,6 +55,14 @@ def _cleanup(state) -> None:
         folder.clean_leftovers(live.library.folder)
 
 
+@bp.app_context_processor
+def _page_flags() -> dict:
+    """Whether the page shows "Add an article" (web/templates/admin.html): writes can be made."""
+    live: Live = current_app.extensions["qa.live"]
+    return {"writes_enabled": bool(current_app.config.get(TOKEN_ENV)) and live.writable,
+            "max_document_name": folder.MAX_NAME}
+
+
 @bp.get("/documents/<name:name>")
 def get_document(name: str):
     """One document's summary: name, title, sections, paragraphs and passages."""

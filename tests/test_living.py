@@ -120,6 +120,19 @@ def server(tmp_path, folder):
     s.stop()
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One server for the tests whose refused requests leave the corpus as it was."""
+    tmp = tmp_path_factory.mktemp("shared")
+    d = tmp / "corpus"
+    d.mkdir()
+    (d / "lighthouse.txt").write_bytes((TINY / "lighthouse.txt").read_bytes())
+    s = Server(tmp, d)
+    s.folder = d
+    yield s
+    s.stop()
+
+
 def asks_fox(server: Server, place: str) -> bool:
     status, _, body = server.request("GET", "/api/ask?q=Where+was+the+fox+born%3F&document=fox")
     return status == 200 and place in body["passages"][0]["text"]
@@ -189,19 +202,19 @@ def test_passage_ids_stay_the_same_when_another_document_is_added(server):
     ("fox", FOX, "text/plain; charset=latin-1", 415, "charset=utf-8"),
 ], ids=["dot", "space", "slash", "long", "not-utf8", "empty", "blank", "no-paragraphs",
         "no-sentences", "binary", "json", "latin-1"])
-def test_bad_names_and_bodies_are_refused_with_what_to_fix(server, folder, name, body, content_type,
-                                                           status, words):
-    got, headers, problem = server.put(name, body, content_type=content_type)
+def test_bad_names_and_bodies_are_refused_with_what_to_fix(shared, name, body, content_type, status,
+                                                           words):
+    got, headers, problem = shared.put(name, body, content_type=content_type)
     assert got == status, problem
     assert headers["Content-Type"] == "application/problem+json"
     assert words in problem["detail"]
-    assert sorted(f.name for f in folder.iterdir() if not f.name.startswith(".")) == ["lighthouse.txt"]
+    assert sorted(f.name for f in shared.folder.iterdir() if not f.name.startswith(".")) == ["lighthouse.txt"]
 
 
-def test_an_article_over_the_size_limit_is_a_413_before_its_body_is_read(server):
+def test_an_article_over_the_size_limit_is_a_413_before_its_body_is_read(shared):
     from qa.corpus import MAX_FILE_BYTES
 
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection = http.client.HTTPConnection("127.0.0.1", shared.port, timeout=30)
     connection.putrequest("PUT", "/api/documents/big")
     for name, value in (("Content-Type", PLAIN), ("Authorization", f"Bearer {TOKEN}"),
                         ("Content-Length", str(MAX_FILE_BYTES + 1))):
@@ -213,19 +226,19 @@ def test_an_article_over_the_size_limit_is_a_413_before_its_body_is_read(server)
     assert response.status == 413 and "over the 64 MiB limit" in problem["detail"]
 
 
-def test_the_token_missing_or_wrong_is_a_401_asking_for_bearer(server):
+def test_the_token_missing_or_wrong_is_a_401_asking_for_bearer(shared):
     for token in (None, "wrong", TOKEN + "x"):
-        status, headers, problem = server.put("fox", FOX, token=token)
+        status, headers, problem = shared.put("fox", FOX, token=token)
         assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
         assert "Authorization: Bearer" in problem["detail"]
-        assert server.delete("lighthouse", token=token)[0] == 401
-    assert server.names() == ["lighthouse"]
+        assert shared.delete("lighthouse", token=token)[0] == 401
+    assert shared.names() == ["lighthouse"]
 
 
-def test_removing_the_last_article_is_refused(server):
-    status, _, problem = server.delete("lighthouse")
+def test_removing_the_last_article_is_refused(shared):
+    status, _, problem = shared.delete("lighthouse")
     assert status == 409 and "only article" in problem["detail"]
-    assert server.delete("nope")[0] == 404
+    assert shared.delete("nope")[0] == 404
 
 
 def test_without_a_token_configured_writes_are_a_403_saying_how_to_enable_them(tmp_path, folder):
@@ -316,7 +329,7 @@ def test_qa_add_and_remove_change_a_running_server(server, tmp_path):
     added = qa("add", str(article), "--name", "red_fox", "--url", server.base)
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip() == "added red_fox ('The Fox'): 2 passages in 1 section(s)"
-    assert "red_fox" in server.names()
+    every_worker_within(server, SWAP_SECONDS, lambda: "red_fox" in server.names())
     assert qa("add", str(article), "--name", "red_fox", "--url", server.base).stdout.startswith("replaced")
     wrong = qa("remove", "red_fox", "--url", server.base, QA_ADMIN_TOKEN="wrong")
     assert wrong.returncode == 1 and wrong.stderr.startswith("Error: 401: the admin token is wrong")
