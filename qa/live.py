@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -49,6 +50,7 @@ class Live:
         self._checked = time.monotonic()
         self._rebuilding = False
         self._swap_lock = threading.Lock()
+        self._pid = os.getpid()
 
     @property
     def writable(self) -> bool:
@@ -61,12 +63,24 @@ class Live:
 
     def current(self) -> Snapshot:
         """The snapshot to answer from; starts a rebuild in the background when the folder changed."""
+        if self._pid != os.getpid():
+            return self._first_in_this_process()
         now = time.monotonic()
         if self.library is not None and now - self._checked >= self.check_seconds:
             self._checked = now
             if not self._rebuilding and self._changed():
                 self._rebuilding = True
                 background(self._refresh_in_background)
+        return self._snapshot
+
+    def _first_in_this_process(self) -> Snapshot:
+        """A worker forked later (gunicorn replaces them) holds the snapshot of start-up: it catches
+        up before its first answer instead of answering from an older corpus."""
+        self._pid = os.getpid()
+        self._rebuilding = False
+        self._checked = time.monotonic()
+        if self.library is not None and self._changed():
+            return self.refresh()
         return self._snapshot
 
     def _changed(self) -> bool:
