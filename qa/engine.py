@@ -9,12 +9,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from . import cache
 from .answer import TOP_PASSAGES, asked_noun, classify, fits
 from .corpus import Document, corpus_files
 from .errors import CorpusError, NotFound
 from .explain import explain
-from .index import DEFAULT_VARIANT, K1, B, Index
+from .index import DEFAULT_VARIANT, K1, B, Index, Vocabulary
 from .library import Entry, Library
 from .nlp import (
     DEFAULT_NORMALISATION,
@@ -56,6 +58,9 @@ class Part:
     token_terms: list
     spans: list
     token_at: list
+    term_ids: np.ndarray  # every passage's terms as ids of the engine's Vocabulary, one after another
+    lengths: np.ndarray  # each passage's number of terms
+    document_ids: np.ndarray  # the title's and every passage's term ids: the document index's row
 
 
 class Engine:
@@ -75,7 +80,9 @@ class Engine:
         self.analyzer = Analyzer(frozenset(nlp.Defaults.stop_words), normalisation)
         self._question_nlp = nlp if normalisation.lemma else nlp.tokenizer
         self._question_tokenizer = QuestionTokenizer(nlp.tokenizer)
-        reusable = previous.parts if previous is not None and previous.settings == self.settings else {}
+        same = previous is not None and previous.settings == self.settings
+        reusable = previous.parts if same else {}
+        self.vocabulary = Vocabulary(previous.vocabulary if same else None)
         groups = by_document(passages)
         self.parts = {d.name: self._part(d, groups.get(d.name, []), reusable.get(d.name))
                       for d in documents}
@@ -88,7 +95,9 @@ class Engine:
         self._token_at = [a for p in parts for a in p.token_at]
         if len(self.passage_terms) != len(passages):
             raise ValueError("passages must be grouped by document, in the documents' order")
-        self.index = Index([[t for t, _, _ in terms] for terms in self.passage_terms], variant, k1, b)
+        self.index = Index([], variant, k1, b, encoded=(
+            _joined([p.term_ids for p in parts]), _joined([p.lengths for p in parts], np.int64),
+            self.vocabulary))
         self.document_names = [d.name for d in documents]
         self.document_index = self._document_index(parts) if len(documents) > 1 else None
         self.reader = reader or (previous.reader if previous is not None else
@@ -104,19 +113,22 @@ class Engine:
         own = [self.analyzer.terms(p.text, p.tokens) for p in passages]
         terms = [self._with_subject(p, t, titles) for p, t in zip(passages, own, strict=True)]
         token_terms = [_token_terms(p, t) for p, t in zip(passages, own, strict=True)]
+        ids, lengths = self.vocabulary.encode([[w for w, _, _ in t] for t in [titles, *terms]])
+        term_ids = ids[lengths[0]:]  # after the title's
         return Part(
             document, passages, titles, terms,
             [[_within(t, e.start, e.end) for e in p.entities] for p, t in zip(passages, own, strict=True)],
             token_terms,
             [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, words)
              if p.syntax else [] for p, words in zip(passages, token_terms, strict=True)],
-            [{s: i for i, (s, _, _, _) in enumerate(p.tokens)} for p in passages])
+            [{s: i for i, (s, _, _, _) in enumerate(p.tokens)} for p in passages],
+            term_ids, lengths[1:], ids)
 
     def _document_index(self, parts: list[Part]) -> Index:
         """BM25 over whole documents (title and every sentence), DrQA's document retriever's job."""
-        words = [[t for t, _, _ in p.title_terms] + [t for terms in p.passage_terms for t, _, _ in terms]
-                 for p in parts]
-        return Index(words, self.index.variant, self.index.k1, self.index.b)
+        lengths = np.array([len(p.document_ids) for p in parts], dtype=np.int64)
+        return Index([], self.index.variant, self.index.k1, self.index.b,
+                     encoded=(_joined([p.document_ids for p in parts]), lengths, self.vocabulary))
 
     @classmethod
     def from_corpus(cls, path: str | Path | None = None, *, pipeline: str | None = None,
@@ -309,6 +321,10 @@ class Engine:
         return RankedPassage(rank, r.score, p.text, p.document, p.section, p.sentence_index,
                              p.entities, [{"term": t, "start": s, "end": e} for t, s, e in self._matched(r)],
                              explain(self.index, r))
+
+
+def _joined(arrays: list[np.ndarray], dtype=np.int32) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
 
 
 def _listing(terms: list[str], most: int = 8, width: int = 30) -> str:
