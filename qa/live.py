@@ -48,7 +48,7 @@ class Live:
         stamp = self.library.folder_stamp() if self.library else None
         self._snapshot = Snapshot(engine, next(self._seq), stamp)
         self._checked = time.monotonic()
-        self._rebuilding = False
+        self._builds = 0  # rebuilds running in this process
         self._swap_lock = threading.Lock()
         self._pid = os.getpid()
 
@@ -68,8 +68,8 @@ class Live:
         now = time.monotonic()
         if self.library is not None and now - self._checked >= self.check_seconds:
             self._checked = now
-            if not self._rebuilding and self._changed():
-                self._rebuilding = True
+            if not self._builds and self._changed():
+                self._building(+1)
                 background(self._refresh_in_background)
         return self._snapshot
 
@@ -77,7 +77,7 @@ class Live:
         """A worker forked later (gunicorn replaces them) holds the snapshot of start-up: it catches
         up before its first answer instead of answering from an older corpus."""
         self._pid = os.getpid()
-        self._rebuilding = False
+        self._builds = 0  # threads do not survive a fork
         self._checked = time.monotonic()
         if self.library is not None and self._changed():
             return self.refresh()
@@ -91,8 +91,13 @@ class Live:
         return stamp != self._snapshot.folder_stamp or unsettled
 
     def refresh(self) -> Snapshot:
-        """Rebuild from the folder now (off the event loop) and swap; for the worker that wrote."""
-        return self._swap(*off_loop(self._build))
+        """Rebuild from the folder now (off the event loop) and swap; for the worker that wrote.
+        Meanwhile no background rebuild starts: it would do the same work twice on the same cores."""
+        self._building(+1)
+        try:
+            return self._swap(*off_loop(self._build))
+        finally:
+            self._building(-1)
 
     def _refresh_in_background(self) -> None:
         try:
@@ -100,7 +105,11 @@ class Live:
         except Exception:  # keep serving the old engine; the next change tries again
             log.exception("cannot rebuild the index after a change in the corpus folder")
         finally:
-            self._rebuilding = False
+            self._building(-1)
+
+    def _building(self, change: int) -> None:
+        with self._swap_lock:
+            self._builds += change
 
     def _build(self) -> tuple[int, int | None, Engine | None, dict[str, Any]]:
         """(sequence, folder stamp, new engine or None if nothing changed, its views)."""
