@@ -1,9 +1,10 @@
 """The engine a request answers from, swapped whole when the corpus folder changes (Lucene's reopen).
 
 Each process holds one ``Snapshot`` (engine and the views derived from it). A request takes the
-snapshot once; at most every CHECK_SECONDS one request looks at the folder's modification time, and
-when it moved, a new engine is built beside the old one, off the event loop, from the cached passages
-of unchanged documents, and the reference is swapped. Readers never see half an update.
+snapshot once; every CHECK_SECONDS each worker looks at the folder's modification time (and a request
+does, in a server of one process), and when it moved, a new engine is built beside the old one, off
+the event loop, from the cached passages of unchanged documents, and the reference is swapped.
+Readers never see half an update.
 """
 
 from __future__ import annotations
@@ -74,14 +75,25 @@ class Live:
         return self._snapshot
 
     def _first_in_this_process(self) -> Snapshot:
-        """A worker forked later (gunicorn replaces them) holds the snapshot of start-up: it catches
-        up before its first answer instead of answering from an older corpus."""
+        """In a forked worker: catch up before the first answer (a worker forked later holds the
+        snapshot of start-up), then watch the folder whether or not requests come, so that an idle
+        worker's next answer is from the change too."""
         self._pid = os.getpid()
         self._builds = 0  # threads do not survive a fork
         self._checked = time.monotonic()
-        if self.library is not None and self._changed():
-            return self.refresh()
+        if self.library is not None:
+            background(self._watch)
+            if self._changed():
+                return self.refresh()
         return self._snapshot
+
+    def _watch(self) -> None:
+        pid = os.getpid()
+        while os.getpid() == pid:
+            time.sleep(self.check_seconds)
+            if not self._builds and self._changed():
+                self._building(+1)
+                self._refresh_in_background()
 
     def _changed(self) -> bool:
         stamp = self.library.folder_stamp()

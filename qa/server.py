@@ -7,7 +7,6 @@ thread and the service was down for everyone; under gevent they are greenlets, e
 
 from __future__ import annotations
 
-import gc
 import os
 import socket
 import sys
@@ -64,7 +63,6 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
     engine = Engine.from_corpus(corpus, progress=sys.stderr.isatty())
     patch()  # not earlier: parsing the corpus may use processes of its own
     app = create_app({"QA_CORPUS": corpus or corpus_path()}, engine=engine)
-    gc.freeze()  # the start-up engine is long-lived: keep it out of every later full collection
     Server(Shedder(app), settings).run()
 
 
