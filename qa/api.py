@@ -39,11 +39,15 @@ def _catalog(state) -> None:
 def catalog(engine) -> dict[str, Any]:
     """The documents listing and each document's passages, computed once per engine."""
     by_document = {d.name: [] for d in engine.documents} | passages_by_document(engine.passages)
-    documents = [{"name": d.name, "title": d.title, "sections": d.sections,
-                  "paragraphs": len(d.paragraphs), "passages": len(by_document[d.name])}
-                 for d in engine.documents]
+    documents = [summary(d, len(by_document[d.name])) for d in engine.documents]
     return {"documents": documents, "by_document": by_document,
             "summaries": {d["name"]: d for d in documents}}
+
+
+def summary(document, passages: int) -> dict[str, Any]:
+    """A document as /api/documents lists it."""
+    return {"name": document.name, "title": document.title, "sections": document.sections,
+            "paragraphs": len(document.paragraphs), "passages": passages}
 
 
 def _engine():

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, request
 from werkzeug.routing import BaseConverter
 
 from . import current, folder
+from .api import summary
 from .corpus import MAX_FILE_BYTES, check_size
 from .errors import (
     CorpusError,
@@ -80,13 +81,12 @@ def put_document(name: str):
     name = folder.check_name(name)
     data = article_body()
     try:
-        off_loop(lambda: live.library.prepare(name, data))
+        entry = off_loop(lambda: live.library.prepare(name, data))
     except CorpusError as exc:
         raise InvalidRequest(exc.detail) from None
     created = off_loop(lambda: folder.write(live.library.folder, name, data))
-    snapshot = live.refresh()
-    summary = snapshot.views["qa.catalog"]["summaries"].get(name)
-    return (summary or {"name": name}), 201 if created else 200
+    live.refresh()
+    return summary(entry.document, len(entry.passages)), 201 if created else 200
 
 
 @bp.delete("/documents/<name:name>")
