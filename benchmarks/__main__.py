@@ -15,7 +15,7 @@ from importlib import import_module
 from importlib.metadata import version
 from pathlib import Path
 
-MODULES = ("latency", "http", "scale", "startup", "build", "memory")
+MODULES = ("latency", "http", "scale", "startup", "build", "memory", "living")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

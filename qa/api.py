@@ -9,9 +9,11 @@ from typing import Any
 
 from flask import Blueprint, Request, current_app, request, url_for
 
+from . import current
 from .answer import DEFAULT_TOP_K, MAX_TOP_K
 from .errors import InvalidRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
 from .passages import by_document as passages_by_document
+from .passages import passage_key
 
 MAX_BODY = 16 * 1024
 MAX_QUESTION = 1000
@@ -35,19 +37,26 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.record_once
 def _catalog(state) -> None:
-    """The documents listing and each document's passages, computed once per app."""
-    engine = state.app.extensions["qa"]
+    state.app.extensions["qa.live"].derive("qa.catalog", catalog)
+
+
+def catalog(engine) -> dict[str, Any]:
+    """The documents listing and each document's passages, computed once per engine."""
     by_document = {d.name: [] for d in engine.documents} | passages_by_document(engine.passages)
-    documents = [{"name": d.name, "title": d.title, "sections": d.sections,
-                  "paragraphs": len(d.paragraphs), "passages": len(by_document[d.name])}
-                 for d in engine.documents]
+    documents = [summary(d, len(by_document[d.name])) for d in engine.documents]
     sections = list(dict.fromkeys(s for d in engine.documents for s in d.sections))
-    state.app.extensions["qa.catalog"] = {"documents": documents, "by_document": by_document,
-                                          "sections": sections}
+    return {"documents": documents, "by_document": by_document,
+            "summaries": {d["name"]: d for d in documents}, "sections": sections}
+
+
+def summary(document, passages: int) -> dict[str, Any]:
+    """A document as /api/documents lists it."""
+    return {"name": document.name, "title": document.title, "sections": document.sections,
+            "paragraphs": len(document.paragraphs), "passages": passages}
 
 
 def _engine():
-    return current_app.extensions["qa"]
+    return current.engine()
 
 
 @bp.post("/ask")
@@ -134,7 +143,7 @@ def passages():
     args = query_args(("document", "section", "offset", "limit"))
     offset = int_arg(args, "offset", 0, 0, MAX_OFFSET)
     limit = int_arg(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    catalog = current_app.extensions["qa.catalog"]
+    catalog = current.view("qa.catalog")
     document = args.get("document")
     if document is None:
         selected = _engine().passages
@@ -163,7 +172,7 @@ def passages():
 @bp.get("/documents")
 def documents():
     """The documents with their titles, sections and sizes."""
-    return {"documents": current_app.extensions["qa.catalog"]["documents"]}
+    return {"documents": current.view("qa.catalog")["documents"]}
 
 
 @bp.get("/health")
@@ -182,9 +191,12 @@ def openapi():
 
 
 def passage_dict(p) -> dict[str, Any]:
-    return {"id": p.id, "document": p.document, "section": p.section,
+    """A passage with its public id and its neighbours' ("article:12"), stable across corpus changes."""
+    return {"id": p.key, "document": p.document, "section": p.section,
             "sentence_index": p.sentence_index, "text": p.text,
-            "entities": [e.to_dict() for e in p.entities], "previous": p.previous, "next": p.next}
+            "entities": [e.to_dict() for e in p.entities],
+            "previous": passage_key(p.document, p.sentence_index - 1) if p.previous is not None else None,
+            "next": passage_key(p.document, p.sentence_index + 1) if p.next is not None else None}
 
 
 def json_object(req: Request) -> dict[str, Any]:

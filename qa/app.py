@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,10 @@ from flask.json.provider import DefaultJSONProvider
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from . import api, api_docs, cors, gate, openapi, pages, reading
+from . import api, api_docs, cors, documents_api, gate, openapi, pages, reading
 from .engine import Engine, corpus_path, corpus_recursive
 from .errors import QAError, problem
+from .live import Live
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +67,19 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.config.from_mapping(QA_CORPUS=corpus_path(), QA_CORPUS_RECURSIVE=corpus_recursive(),
                             MAX_CONTENT_LENGTH=api.MAX_BODY + 1,
                             QA_MAX_ASKING=gate.DEFAULT_LIMIT, QA_BUSY_WAIT=gate.DEFAULT_WAIT,
-                            QA_RETRY_AFTER=gate.DEFAULT_RETRY_AFTER)
+                            QA_RETRY_AFTER=gate.DEFAULT_RETRY_AFTER,
+                            QA_ADMIN_TOKEN=os.environ.get(documents_api.TOKEN_ENV) or None)
     app.config.update(config or {})
     if "QA_CORS_ORIGINS" not in app.config:
         app.config["QA_CORS_ORIGINS"] = cors.origins()
-    app.extensions["qa"] = engine or Engine.from_corpus(app.config["QA_CORPUS"],
-                                                        recursive=app.config["QA_CORPUS_RECURSIVE"])
+    app.extensions["qa.live"] = Live(engine or Engine.from_corpus(
+        app.config["QA_CORPUS"], recursive=app.config["QA_CORPUS_RECURSIVE"]))
     app.extensions["qa.gate"] = gate.Gate(app.config["QA_MAX_ASKING"], app.config["QA_BUSY_WAIT"],
                                           app.config["QA_RETRY_AFTER"])
     app.extensions["qa.openapi"] = openapi.document()
     app.extensions["qa.openapi.json"] = app.json.dumps(app.extensions["qa.openapi"])
     app.register_blueprint(api.bp)
+    app.register_blueprint(documents_api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(reading.bp)
     app.register_blueprint(api_docs.bp)

@@ -1,4 +1,9 @@
-"""On-disk cache of parsed passages: JSON (never pickle), atomic writes, rebuilt when unsure."""
+"""The parse cache: one entry per document in one SQLite file (WAL mode), JSON rows, never pickle.
+
+An entry is keyed by the document's bytes, the spaCy pipeline and the index format, so adding or
+changing one article parses that article only. SQLite gives atomic writes and safe concurrent readers
+and writers across workers and processes; a damaged or foreign entry is logged and rebuilt.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,8 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import platformdirs
@@ -19,7 +24,11 @@ from .syntax import Syntax
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 3  # bump whenever parsing or post-processing changes what a cache holds
+INDEX_FORMAT = 4  # bump whenever parsing or post-processing changes what a cache holds
+DATABASE = "passages.sqlite3"
+BUSY_SECONDS = 30  # how long a writer waits for another's transaction before giving up
+SCHEMA = ("CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, format INTEGER NOT NULL, "
+          "rows TEXT NOT NULL)")
 
 
 def cache_dir() -> Path:
@@ -27,21 +36,16 @@ def cache_dir() -> Path:
     return Path(os.environ.get("QA_CACHE_DIR") or platformdirs.user_cache_dir("article-qa"))
 
 
-def fingerprint(sources: list[tuple[Path, bytes]], pipeline: str) -> str:
-    """A key that changes with the corpus bytes, the file names, the spaCy pipeline and the index format."""
-    h = hashlib.sha256(f"article-qa index {INDEX_FORMAT}\0{pipeline}\0".encode())
-    for path, data in sources:
-        h.update(f"{Path(path).name}\0{len(data)}\0".encode())
-        h.update(data)
+def document_key(data: bytes, pipeline: str) -> str:
+    """A key that changes with the document's bytes, the spaCy pipeline and the index format (not its
+    name: the same text under another name is the same parse)."""
+    h = hashlib.sha256(f"article-qa document {INDEX_FORMAT}\0{pipeline}\0{len(data)}\0".encode())
+    h.update(data)
     return h.hexdigest()
 
 
-def cache_file(directory: Path, key: str) -> Path:
-    return directory / f"passages-{key[:32]}.json"
-
-
 def encode(passages: list[Passage]) -> list[list]:
-    return [[p.document, p.section, p.sentence_index, p.text,
+    return [[p.section, p.sentence_index, p.text,
              [[e.label, e.start, e.end] for e in p.entities],
              [list(t) for t in p.tokens], list(p.subject_ref) if p.subject_ref else None,
              [list(a) for a in p.syntax.arcs] if p.syntax else [],
@@ -49,13 +53,14 @@ def encode(passages: list[Passage]) -> list[list]:
             for p in passages]
 
 
-def decode(rows: list) -> list[Passage]:
-    """Passages from cached rows; raises ValueError on anything malformed or out of range."""
+def decode(rows: list, document: str) -> list[Passage]:
+    """One document's passages from cached rows; raises ValueError on anything malformed or out of range."""
+    if not isinstance(rows, list) or not rows:
+        raise ValueError("no passages")
     passages = []
-    for i, (document, section, sentence_index, text, ents, tokens, ref, arcs, phrases) in enumerate(rows):
-        if not (isinstance(document, str) and isinstance(section, str) and isinstance(text, str)
-                and isinstance(sentence_index, int)):
-            raise ValueError(f"row {i}: wrong field types")
+    for i, (section, sentence_index, text, ents, tokens, ref, arcs, phrases) in enumerate(rows):
+        if not (isinstance(section, str) and isinstance(text, str) and sentence_index == i):
+            raise ValueError(f"row {i}: wrong field types or order")
         n = len(text)
         entities = [Entity(text[s:e], str(label), s, e) for label, s, e in ents]
         toks = [(int(s), int(e), str(lemma), bool(punct)) for s, e, lemma, punct in tokens]
@@ -76,62 +81,138 @@ def decode(rows: list) -> list[Passage]:
     return passages
 
 
-def load(path: Path, key: str) -> list[Passage] | None:
-    """The cached passages for ``key``, or None when missing, stale, foreign or broken (logged)."""
-    try:
-        with path.open("rb") as f:
-            data = json.load(f)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, RecursionError) as exc:
-        log.warning("ignoring unreadable cache %s (%s); rebuilding it", path, type(exc).__name__)
-        return None
-    try:
-        if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT or data.get("key") != key:
-            log.warning("ignoring stale or foreign cache %s; rebuilding it", path)
-            return None
-        passages = decode(data["passages"])
-        if not passages:
-            raise ValueError("no passages")
-        return passages
-    except (KeyError, TypeError, ValueError) as exc:
-        log.warning("ignoring corrupt cache %s (%s); rebuilding it", path, exc)
-        return None
+class Store:
+    """The cache file of one folder; a connection per call, so it is safe across forks and threads."""
 
+    def __init__(self, directory: Path | None = None):
+        self.directory = directory or cache_dir()
+        self.path = self.directory / DATABASE
+        self.usable = True
 
-def save(path: Path, key: str, passages: list[Passage]) -> bool:
-    """Write atomically (temp file, then rename) so no reader ever sees half a file; False if unwritable."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection | None]:
+        """A connection in WAL mode, or None (logged once) when the cache cannot be used at all."""
+        if not self.usable:
+            yield None
+            return
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"format": INDEX_FORMAT, "key": key, "passages": encode(passages)}, f,
-                          ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, path)
+            connection = self._open()
+        except sqlite3.OperationalError as exc:  # busy or locked: not damage, so never moved aside
+            log.warning("cannot use the cache %s now (%s): going on without it", self.path, exc)
+            connection = None
+        except sqlite3.DatabaseError as exc:
+            log.warning("ignoring the damaged cache %s (%s); rebuilding it", self.path, exc)
+            connection = self._recreate()
+        if connection is None:
+            yield None
+            return
+        try:
+            yield connection
+        finally:
+            connection.close()
+
+    def _open(self) -> sqlite3.Connection | None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+        except (OSError, sqlite3.OperationalError) as exc:
+            self._unusable(exc)
+            return None
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute(SCHEMA)
         except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            connection.close()
             raise
-    except OSError as exc:
-        log.warning("cannot write the cache in %s (%s): running without a cache; set QA_CACHE_DIR "
-                    "to a writable folder to start faster next time", path.parent, exc)
-        return False
-    return True
+        return connection
+
+    def _recreate(self) -> sqlite3.Connection | None:
+        """Move a file that is not a usable database aside (never read again) and start afresh."""
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.replace(f"{self.path}{suffix}", f"{self.path}{suffix}.damaged")
+        try:
+            return self._open()
+        except sqlite3.DatabaseError as exc:
+            self._unusable(exc)
+            return None
+
+    def _unusable(self, exc: Exception) -> None:
+        self.usable = False
+        log.warning("cannot use the cache %s (%s): running without a cache; set QA_CACHE_DIR to a "
+                    "writable folder to start faster next time", self.path, exc)
+
+    def get(self, keys: list[str]) -> dict[str, list]:
+        """The cached rows of these keys; entries of another format or unreadable JSON are left out
+        (logged), so that they are parsed again. Rows are checked by ``decode``."""
+        found: dict[str, list] = {}
+        if not keys:
+            return found
+        with self._connect() as db:
+            if db is None:
+                return found
+            try:
+                rows = self._select(db, list(dict.fromkeys(keys)))
+            except sqlite3.DatabaseError as exc:
+                log.warning("ignoring the unreadable cache %s (%s); rebuilding it", self.path, exc)
+                return found
+        for key, fmt, text in rows:
+            try:
+                if fmt != INDEX_FORMAT:
+                    raise ValueError(f"format {fmt!r}, not {INDEX_FORMAT}")
+                value = json.loads(text)
+                if not isinstance(value, list):
+                    raise ValueError(f"a JSON {type(value).__name__}, not a list of rows")
+                found[key] = value
+            except (TypeError, ValueError, RecursionError) as exc:
+                log.warning("ignoring a stale or corrupt cache entry %s… in %s (%s); rebuilding it",
+                            str(key)[:12], self.path, _short(exc))
+        return found
+
+    @staticmethod
+    def _select(db: sqlite3.Connection, keys: list[str]) -> list[tuple]:
+        rows: list[tuple] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += db.execute(f"SELECT key, format, rows FROM documents WHERE key IN ({marks})",
+                               chunk).fetchall()
+        return rows
+
+    def put(self, entries: Iterable[tuple[str, list[Passage]]]) -> bool:
+        """Store (key, passages) entries in one transaction; False (logged) when the cache is unusable."""
+        data = [(key, INDEX_FORMAT, json.dumps(encode(p), ensure_ascii=False, separators=(",", ":")))
+                for key, p in entries]
+        with self._connect() as db:
+            if db is None:
+                return False
+            try:
+                with db:
+                    db.execute("BEGIN IMMEDIATE")
+                    db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", data)
+            except sqlite3.DatabaseError as exc:
+                log.warning("cannot write the cache %s (%s): running without it for now", self.path, exc)
+                return False
+        return True
+
+    @contextlib.contextmanager
+    def build_lock(self) -> Iterator[None]:
+        """Hold an exclusive lock while parsing, so workers starting together parse a document once."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            f = open(self.directory / "passages.lock", "a")  # noqa: SIM115 - held for the whole build
+        except OSError:
+            yield
+            return
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+            f.close()
 
 
-@contextlib.contextmanager
-def build_lock(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock while building, so workers starting together parse the corpus once."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        f = open(path.with_suffix(".lock"), "a")  # noqa: SIM115 - held for the whole build
-    except OSError:
-        yield
-        return
-    try:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(f, fcntl.LOCK_UN)
-        f.close()
+def _short(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 80 else text[:80] + "…"

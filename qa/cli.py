@@ -359,3 +359,42 @@ def squad_eval(path: str, url: str | None, out: str, compare: bool = False) -> N
     click.echo(rendering.squad_terminal(report))
     written = rendering.write_squad(report, out)
     click.echo(f"\nwrote {', '.join(map(str, written))}")
+
+
+url_option = click.option("--url", metavar="http://HOST:PORT", required=True,
+                          help="The running server (`qa serve`) to change.")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--name", default=None, metavar="NAME",
+              help="The document's name (default: the file name without .txt).")
+@url_option
+def add(file: str, name: str | None, url: str) -> None:
+    """Add FILE to a running server's corpus, or replace the document of that name (token in
+    QA_ADMIN_TOKEN); every worker answers from it within 2 s."""
+    from pathlib import Path
+
+    from . import client
+
+    try:
+        status, summary = client.add(url, Path(file), name)
+    except QAError as exc:
+        raise CLIError(exc) from None
+    verb = "added" if status == 201 else "replaced"
+    click.echo(f"{verb} {summary.get('name')} ({summary.get('title')!r}): {summary.get('passages')} "
+               f"passages in {len(summary.get('sections', []))} section(s)")
+
+
+@cli.command()
+@click.argument("name")
+@url_option
+def remove(name: str, url: str) -> None:
+    """Remove the document NAME from a running server's corpus (token in QA_ADMIN_TOKEN)."""
+    from . import client
+
+    try:
+        client.remove(url, name)
+    except QAError as exc:
+        raise CLIError(exc) from None
+    click.echo(f"removed {name}")

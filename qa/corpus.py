@@ -165,10 +165,7 @@ def read_bytes(file: Path) -> bytes:
                               "give a .txt file or a folder of them.")
         with file.open("rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            size = max(info.st_size, len(data))
-            raise CorpusError(f"{file} is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB "
-                              "limit for one article: split it into several .txt files.")
+        check_size(max(info.st_size, len(data)) if len(data) > MAX_FILE_BYTES else len(data), file)
         return data
     except PermissionError as exc:
         raise CorpusError(f"cannot read {file}: permission denied; make it readable (chmod +r).") from exc
@@ -176,7 +173,20 @@ def read_bytes(file: Path) -> bytes:
         raise CorpusError(f"cannot read {file}: {exc.strerror or exc}.") from exc
 
 
-def decode(data: bytes, file: Path) -> str:
+def check_size(size: int, file: Path | str) -> None:
+    """Refuse an article over MAX_FILE_BYTES, whether read from the folder or sent to the API."""
+    if size > MAX_FILE_BYTES:
+        raise CorpusError(f"{file} is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB "
+                          "limit for one article: split it into several .txt files.")
+
+
+def read_document(data: bytes, file: Path) -> Document:
+    """One article from its bytes, with every check a corpus file gets (size, encoding, structure)."""
+    check_size(len(data), file)
+    return parse_document(decode(data, file), file.stem, str(file))
+
+
+def decode(data: bytes, file: Path | str) -> str:
     """UTF-8 text (a BOM is allowed); binary or other encodings are refused, never guessed."""
     if b"\x00" in data:
         raise CorpusError(f"{file} looks like a binary file, not text: give a UTF-8 .txt file.")

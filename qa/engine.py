@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import os
 import re
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import numpy as np
 
 from . import cache
 from .answer import DEFAULT_TOP_K, TOP_PASSAGES, asked_noun, classify, fits
-from .corpus import Document, parse_sources, read_sources
+from .corpus import Document, corpus_files
 from .errors import CorpusError, NotFound
 from .explain import explain
-from .index import DEFAULT_VARIANT, K1, B, Index
+from .index import DEFAULT_VARIANT, K1, B, Index, Vocabulary
+from .library import Entry, Library
 from .nlp import (
     DEFAULT_NORMALISATION,
     Analyzer,
@@ -38,7 +41,7 @@ from .passages import (
 )
 from .question_tokenizer import QuestionTokenizer
 from .rank import Ranked, document_shares, rerank
-from .reader import Evidence, Reader, answerable_share, spans_of
+from .reader import Evidence, Reader, Span, answerable_share, spans_of
 from .result import Neighbour, RankedPassage, Result
 from .roles import fills_asked_role
 
@@ -63,13 +66,32 @@ def corpus_recursive() -> bool:
     return os.environ.get("QA_CORPUS_RECURSIVE", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def corpus_sources(path: str | Path | None, recursive: bool | None = None) -> list[tuple[Path, bytes]]:
-    """The corpus's files and bytes; with no path, $QA_CORPUS or ./corpus, named in the error if absent."""
-    recursive = corpus_recursive() if recursive is None else recursive
+def corpus_or_default(path: str | Path | None) -> str | Path:
+    """The corpus path given, else $QA_CORPUS or ./corpus, named in the error when there is none."""
     if path is None and not os.environ.get("QA_CORPUS") and not Path(DEFAULT_CORPUS).exists():
         raise CorpusError(f"no corpus given, and there is no {DEFAULT_CORPUS}/ folder in {Path.cwd()}: "
                           "pass --corpus PATH or set QA_CORPUS to a .txt file or a folder of them.")
-    return read_sources(path or corpus_path(), recursive)
+    return path or corpus_path()
+
+
+@dataclass(frozen=True)
+class Part:
+    """What the engine derives from one document's passages, reused by the next engine while the
+    document is unchanged: a change costs the changed article and the index, not the whole corpus."""
+
+    document: Document
+    passages: list[Passage]
+    title_terms: list[tuple[str, int, int]]
+    passage_terms: list
+    entity_terms: list
+    token_terms: list
+    spans: list
+    token_at: list
+    term_ids: np.ndarray  # every passage's terms as ids of the engine's Vocabulary, one after another
+    lengths: np.ndarray  # each passage's number of terms
+    document_ids: np.ndarray  # the title's and every passage's term ids: the document index's row
+    words: list  # each passage's tokens, lower-cased (for the question's prepositions)
+    pronouns: frozenset[str]  # the pronouns that refer to the document's subject, when it is a person
 
 
 class Engine:
@@ -78,46 +100,73 @@ class Engine:
     def __init__(self, documents: list[Document], passages: list[Passage], nlp, model: str,
                  normalisation: Normalisation = DEFAULT_NORMALISATION,
                  variant: str = DEFAULT_VARIANT, k1: float = K1, b: float = B,
-                 reader: Reader | None = None):
+                 reader: Reader | None = None, previous: Engine | None = None):
         self.documents = documents
         self.passages = passages
         self.cached = False  # True when from_corpus loaded the passages from the on-disk cache
         self.model = model
         self.nlp = nlp
+        self.settings = {"normalisation": normalisation, "variant": variant, "k1": k1, "b": b}
+        self.library: Library | None = None
+        self.entries: dict[str, Entry] = {}
         self.analyzer = Analyzer(frozenset(nlp.Defaults.stop_words), normalisation)
         self._question_nlp = nlp if normalisation.lemma else nlp.tokenizer
         self._question_tokenizer = QuestionTokenizer(nlp.tokenizer)
-        self.titles = {d.name: d.title for d in documents}
-        titles = {d.name: self._terms(d.title) for d in documents}
-        self.title_terms = {name: frozenset(t for t, _, _ in terms) for name, terms in titles.items()}
-        own_terms = [self.analyzer.terms(p.text, p.tokens) for p in passages]
-        self.passage_terms = [self._with_subject(p, terms, titles[p.document])
-                              for p, terms in zip(passages, own_terms, strict=True)]
-        self.entity_terms = [[_within(terms, e.start, e.end) for e in p.entities]
-                             for p, terms in zip(passages, own_terms, strict=True)]
-        self.index = Index([[t for t, _, _ in terms] for terms in self.passage_terms], variant, k1, b)
-        self.document_names = [d.name for d in documents]
+        same = previous is not None and previous.settings == self.settings
+        reusable = previous.parts if same else {}
+        self.vocabulary = Vocabulary(previous.vocabulary if same else None)
         groups = by_document(passages)
-        self.subject_pronouns = {d.name: subject_pronouns(groups.get(d.name, []))
-                                 if is_person(d.title, groups.get(d.name, [])) else frozenset()
-                                 for d in documents}
-        self.document_index = self._document_index(documents) if len(documents) > 1 else None
-        self.reader = reader or Reader(answerable_share=answerable_share())
-        self.token_terms = [_token_terms(p, terms) for p, terms in zip(passages, own_terms, strict=True)]
-        top_idf = self._idf("") or 1.0
-        self.spans = [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, words,
-                               lambda t: self._idf(t) / top_idf)
-                      if p.syntax else [] for p, words in zip(passages, self.token_terms, strict=True)]
-        self.words = [tuple(p.text[s:e].lower() for s, e, _, _ in p.tokens) for p in passages]
-        self._token_at = [{s: i for i, (s, _, _, _) in enumerate(p.tokens)} for p in passages]
+        self.parts = {d.name: self._part(d, groups.get(d.name, []), reusable.get(d.name))
+                      for d in documents}
+        parts = list(self.parts.values())
+        self.titles = {d.name: d.title for d in documents}
+        self.title_terms = {p.document.name: frozenset(t for t, _, _ in p.title_terms) for p in parts}
+        self.subject_pronouns = {p.document.name: p.pronouns for p in parts}
+        self.words = [w for p in parts for w in p.words]
+        self.passage_terms = [t for p in parts for t in p.passage_terms]
+        self.entity_terms = [t for p in parts for t in p.entity_terms]
+        self.token_terms = [t for p in parts for t in p.token_terms]
+        self.spans = [s for p in parts for s in p.spans]
+        self._token_at = [a for p in parts for a in p.token_at]
+        self._top_idf = 0.0  # set once the index is built: the highest idf, for candidates' rarity
+        if len(self.passage_terms) != len(passages):
+            raise ValueError("passages must be grouped by document, in the documents' order")
+        self.index = Index([], variant, k1, b, encoded=(
+            _joined([p.term_ids for p in parts]), _joined([p.lengths for p in parts], np.int64),
+            self.vocabulary))
+        self.document_names = [d.name for d in documents]
+        self.document_index = self._document_index(parts) if len(documents) > 1 else None
+        self.reader = reader or (previous.reader if previous is not None else
+                                 Reader(answerable_share=answerable_share()))
         self.analyzer.freeze()
 
-    def _document_index(self, documents: list[Document]) -> Index:
+    def _part(self, document: Document, passages: list[Passage], old: Part | None) -> Part:
+        """The document's derived data: the previous engine's when it is the same document and passages."""
+        if (old is not None and old.document == document and len(old.passages) == len(passages)
+                and all(a is b for a, b in zip(old.passages, passages, strict=True))):
+            return old
+        titles = self._terms(document.title)
+        own = [self.analyzer.terms(p.text, p.tokens) for p in passages]
+        terms = [self._with_subject(p, t, titles) for p, t in zip(passages, own, strict=True)]
+        token_terms = [_token_terms(p, t) for p, t in zip(passages, own, strict=True)]
+        ids, lengths = self.vocabulary.encode([[w for w, _, _ in t] for t in [titles, *terms]])
+        term_ids = ids[lengths[0]:]  # after the title's
+        return Part(
+            document, passages, titles, terms,
+            [[_within(t, e.start, e.end) for e in p.entities] for p, t in zip(passages, own, strict=True)],
+            token_terms,
+            [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, words)
+             if p.syntax else [] for p, words in zip(passages, token_terms, strict=True)],
+            [{s: i for i, (s, _, _, _) in enumerate(p.tokens)} for p in passages],
+            term_ids, lengths[1:], ids,
+            [tuple(p.text[s:e].lower() for s, e, _, _ in p.tokens) for p in passages],
+            subject_pronouns(passages) if is_person(document.title, passages) else frozenset())
+
+    def _document_index(self, parts: list[Part]) -> Index:
         """BM25 over whole documents (title and every sentence), DrQA's document retriever's job."""
-        words: dict[str, list[str]] = {d.name: [t for t, _, _ in self._terms(d.title)] for d in documents}
-        for p, terms in zip(self.passages, self.passage_terms, strict=True):
-            words[p.document] += [t for t, _, _ in terms]
-        return Index([words[d.name] for d in documents], self.index.variant, self.index.k1, self.index.b)
+        lengths = np.array([len(p.document_ids) for p in parts], dtype=np.int64)
+        return Index([], self.index.variant, self.index.k1, self.index.b,
+                     encoded=(_joined([p.document_ids for p in parts]), lengths, self.vocabulary))
 
     @classmethod
     def from_corpus(cls, path: str | Path | None = None, *, pipeline: str | None = None,
@@ -128,31 +177,38 @@ class Engine:
         """Read, parse (or load from the cache) and index a corpus; raises StartupError subclasses.
 
         ``recursive`` reads a folder's sub-folders too (None: $QA_CORPUS_RECURSIVE)."""
-        sources = corpus_sources(path, recursive)
-        documents = parse_sources(sources)
-        name = pipeline or pipeline_name()
-        nlp = load_pipeline(name)
-        key = cache.fingerprint(sources, pipeline_id(nlp))
-        file = cache.cache_file(cache.cache_dir(), key)
-        passages = cache.load(file, key) if use_cache else None
-        cached = passages is not None
-        if passages is None:
-            with cache.build_lock(file) if use_cache else contextlib.nullcontext():
-                passages = cache.load(file, key) if use_cache else None
-                cached = passages is not None
-                if passages is None:
-                    started = time.perf_counter()
-                    passages = build_passages(nlp, documents, progress)
-                    log.info("parsed %d passages from %d document(s) in %.1f s", len(passages),
-                             len(documents), time.perf_counter() - started)
-                    if use_cache:
-                        cache.save(file, key, passages)
+        path = corpus_or_default(path)
+        recursive = corpus_recursive() if recursive is None else recursive
+        corpus_files(path, recursive)  # a missing or empty corpus is reported before the pipeline loads
+        nlp = load_pipeline(pipeline or pipeline_name())
+        store = cache.Store() if use_cache else None
+        library = Library(path, nlp, pipeline_id(nlp), store, progress, recursive)
+        entries = library.load()
+        if store is not None and not library.parsed:
+            log.info("loaded %d document(s) from the cache %s", len(entries), store.path)
+        engine = cls.from_entries(entries, nlp, normalisation=normalisation, variant=variant, k1=k1,
+                                  b=b, reader=reader)
+        engine.library = library
+        engine.cached = store is not None and not library.parsed
+        return engine
+
+    @classmethod
+    def from_entries(cls, entries: dict[str, Entry], nlp, previous: Engine | None = None,
+                     **settings) -> Engine:
+        """An engine over these documents; parts of ``previous`` for unchanged documents are reused."""
+        passages = [p for e in entries.values() for p in e.passages]
         if not passages:
             raise CorpusError("the corpus has no sentences to search: add article text.")
-        if cached:
-            log.info("loaded %d passages from the cache %s", len(passages), file)
-        engine = cls(documents, passages, nlp, pipeline_id(nlp), normalisation, variant, k1, b, reader)
-        engine.cached = cached
+        engine = cls([e.document for e in entries.values()], passages, nlp, pipeline_id(nlp),
+                     previous=previous, **settings)
+        engine.entries = entries
+        return engine
+
+    def rebuilt(self, entries: dict[str, Entry]) -> Engine:
+        """A new engine over changed entries, with this one's settings and library, built beside it."""
+        engine = Engine.from_entries(entries, self.nlp, previous=self, reader=self.reader,
+                                     **self.settings)
+        engine.library = self.library
         return engine
 
     def _terms(self, text: str) -> list[tuple[str, int, int]]:
@@ -349,8 +405,17 @@ class Engine:
         at = self._token_at[r.passage]
         matched = frozenset(at[s] for _, s, _ in self._matched(r) if s in at)
         arcs = p.syntax.arcs if p.syntax else []
-        return Evidence(rank, r.score, coverage, p.text, self.spans[r.passage], arcs, matched,
+        return Evidence(rank, r.score, coverage, p.text, self._rare(self.spans[r.passage]), arcs, matched,
                         self.token_terms[r.passage], self.words[r.passage], self.title_terms[p.document])
+
+    def _rare(self, spans: list[Span]) -> list[Span]:
+        """The candidates with their rarity (mean idf of their terms as a share of the highest), from
+        this corpus's idf at the time of asking: the spans themselves are kept per document, unchanged
+        across rebuilds, while idf moves with every article added."""
+        if not self._top_idf:
+            self._top_idf = self._idf("") or 1.0
+        return [replace(s, rarity=sum(self._idf(t) for t in s.terms) / len(s.terms) / self._top_idf)
+                if s.terms else s for s in spans]
 
     def _idf(self, term: str) -> float:
         """The term's idf; a term the corpus lacks weighs as much as the rarest possible one."""
@@ -364,21 +429,22 @@ class Engine:
         p = self.passages[r.passage]
         ranked = RankedPassage(rank, r.score, p.text, p.document, p.section, p.sentence_index, p.entities,
                                [self._match(p, t, s, e) for t, s, e in self._matched(r)],
-                               explain(self.index, r) if explained else None, p.id,
+                               explain(self.index, r) if explained else None, p.key,
                                self.titles[p.document])
         if context:
-            ranked.before = self._neighbours(p, context, "previous")[::-1]
-            ranked.after = self._neighbours(p, context, "next")
+            ranked.before = self._neighbours(r.passage, context, -1)[::-1]
+            ranked.after = self._neighbours(r.passage, context, 1)
         return ranked
 
-    def _neighbours(self, p: Passage, n: int, side: str) -> list[Neighbour]:
-        """Up to ``n`` sentences on one side of ``p`` in its document, nearest first."""
-        out = []
-        at = getattr(p, side)
-        while at is not None and len(out) < n:
-            q = self.passages[at]
-            out.append(Neighbour(q.id, q.sentence_index, q.text))
-            at = getattr(q, side)
+    def _neighbours(self, at: int, n: int, step: int) -> list[Neighbour]:
+        """Up to ``n`` sentences of the same document on one side of position ``at``, nearest first
+        (the engine keeps each document's passages together, in reading order)."""
+        document, out = self.passages[at].document, []
+        for i in range(at + step, at + step * (n + 1), step):
+            if not 0 <= i < len(self.passages) or self.passages[i].document != document:
+                break
+            q = self.passages[i]
+            out.append(Neighbour(q.key, q.sentence_index, q.text))
         return out
 
     def _match(self, p: Passage, term: str, start: int, end: int) -> dict:
@@ -388,6 +454,10 @@ class Engine:
         if p.subject_ref == (start, end):
             match["refers_to"] = self.titles[p.document]
         return match
+
+
+def _joined(arrays: list[np.ndarray], dtype=np.int32) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
 
 
 def _listing(terms: list[str], most: int = 8, width: int = 30) -> str:

@@ -67,6 +67,30 @@ class NotFound(QAError):
     slug = "not-found"
 
 
+class Unauthorized(QAError):
+    """A write without the admin token, or with a wrong one."""
+
+    status = 401
+    slug = "unauthorized"
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="article-qa"'}
+
+
+class Forbidden(QAError):
+    """A write to a service that is read-only (no admin token configured, or a single-file corpus)."""
+
+    status = 403
+    slug = "read-only"
+
+
+class Conflict(QAError):
+    """A change that would leave the corpus unusable (removing its last document)."""
+
+    status = 409
+    slug = "conflict"
+
+
 class PayloadTooLarge(QAError):
     """A request body over the service's size limit."""
 

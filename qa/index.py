@@ -77,27 +77,59 @@ def weights(variant: str, model, tf: np.ndarray, idf: np.ndarray,
     return idf * (tf * (k1 + 1) / (tf + k1 * norm))
 
 
+class Vocabulary:
+    """Term ids that only ever grow: an engine and the engines rebuilt from it map each document's
+    terms to ids once, when it is first indexed, so that a rebuild concatenates arrays of ids."""
+
+    def __init__(self, previous: Vocabulary | None = None):
+        self.ids: dict[str, int] = dict(previous.ids) if previous else {}
+        self.terms: list[str] = list(previous.terms) if previous else []
+
+    def encode(self, documents: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """(every term's id, document after document; each document's length)."""
+        ids, terms = self.ids, self.terms
+
+        def id_of(t: str) -> int:
+            i = ids.get(t)
+            if i is None:
+                i = ids[t] = len(terms)
+                terms.append(t)
+            return i
+
+        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+        flat = np.fromiter((id_of(t) for d in documents for t in d), dtype=np.int32,
+                           count=int(lengths.sum()))
+        return flat, lengths
+
+
 class Index:
     """Postings (passage ids, term frequencies, BM25 weights) per term, built once per corpus."""
 
     def __init__(self, documents: list[list[str]], variant: str = DEFAULT_VARIANT, k1: float = K1,
-                 b: float = B):
+                 b: float = B, *, encoded: tuple[np.ndarray, np.ndarray, Vocabulary] | None = None):
         if variant not in VARIANTS:
             raise ValueError(f"unknown BM25 variant {variant!r}; "
                              f"choose one of {', '.join(VARIANTS)}")
         self.variant, self.k1, self.b = variant, k1, b
-        self.size = n = len(documents)
-        vocab: dict[str, int] = {}
-        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=n)
+        if encoded is None:
+            vocabulary = Vocabulary()
+            encoded = (*vocabulary.encode(documents), vocabulary)
+        ids, lengths, vocabulary = encoded
+        self.size = n = len(lengths)
         total = int(lengths.sum())
-        keys = np.fromiter((vocab.setdefault(t, len(vocab)) for d in documents for t in d),
-                           dtype=np.int64, count=total)
+        keys = ids.astype(np.int64)
         keys *= n
         keys += np.repeat(np.arange(n, dtype=np.int64), lengths)
         keys, tf = np.unique(keys, return_counts=True)
         term, doc = np.divmod(keys, max(n, 1))
         del keys
-        df = np.bincount(term, minlength=len(vocab))
+        df = np.bincount(term, minlength=len(vocabulary.terms))
+        present = np.flatnonzero(df)  # the vocabulary may hold terms of documents since removed
+        compact = np.zeros(len(vocabulary.terms), dtype=np.int64)
+        compact[present] = np.arange(len(present))
+        term = compact[term]  # ascending as before: the mapping keeps the order
+        df = df[present]
+        vocab = {vocabulary.terms[g]: i for i, g in enumerate(present.tolist())}
         self._vocab = vocab
         self._start = array("q", [0])
         self._start.extend(np.cumsum(df).tolist())

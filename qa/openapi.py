@@ -16,6 +16,9 @@ from .api import (
     MAX_QUESTION,
     MAX_TOP_K,
 )
+from .corpus import MAX_FILE_BYTES
+from .documents_api import TOKEN_ENV
+from .folder import MAX_NAME, NAME_PATTERN, NAME_RULE
 
 PROBLEM = "application/problem+json"
 
@@ -65,7 +68,10 @@ def _param(name: str, schema: dict[str, Any], description: str, required: bool =
 
 TEXT = {"type": "string"}
 OFFSET = _integer(0, description="Character offset into the passage's text.")
-NULLABLE_ID = {"type": ["integer", "null"], "minimum": 0}
+PASSAGE_ID = {"type": "string", "pattern": "^.+:[0-9]+$",
+              "description": "The passage's id: its document's name and sentence index (0-based), e.g. "
+                             "\"article:12\"; it stays the same when other documents change."}
+NULLABLE_ID = {"anyOf": [PASSAGE_ID, {"type": "null"}]}
 QUESTION = {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION,
             "pattern": f"^[^{CONTROL_CHARACTERS}]*[^\\s{CONTROL_CHARACTERS}][^{CONTROL_CHARACTERS}]*$",
             "description": f"The question; 1 to {MAX_QUESTION} characters once trimmed, not blank, "
@@ -115,10 +121,10 @@ SCHEMAS: dict[str, Any] = {
     }, description="The short answer: an entity (label) or a phrase (label PHRASE) of the passage "
                    "with rank passage_rank; confidence is the estimated probability that it is "
                    "right (calibrated on the SQuAD 2.0 development articles)."),
-    "Neighbour": _object({"id": _integer(0), "sentence_index": SENTENCE_INDEX, "text": TEXT},
+    "Neighbour": _object({"id": PASSAGE_ID, "sentence_index": SENTENCE_INDEX, "text": TEXT},
                          description="A sentence next to a ranked passage in its document."),
     "RankedPassage": _object({
-        "rank": _integer(1), "id": _integer(0), "score": {"type": "number"}, "text": TEXT,
+        "rank": _integer(1), "id": PASSAGE_ID, "score": {"type": "number"}, "text": TEXT,
         "document": TEXT, "title": TEXT, "section": TEXT, "sentence_index": SENTENCE_INDEX,
         "entities": _array(_ref("Entity")), "matches": _array(_ref("Match")),
     }, {
@@ -139,7 +145,7 @@ SCHEMAS: dict[str, Any] = {
         "took_ms": {"type": "number", "minimum": 0},
     }),
     "Passage": _object({
-        "id": _integer(0), "document": TEXT, "section": TEXT, "sentence_index": SENTENCE_INDEX,
+        "id": PASSAGE_ID, "document": TEXT, "section": TEXT, "sentence_index": SENTENCE_INDEX,
         "text": TEXT, "entities": _array(_ref("Entity")), "previous": NULLABLE_ID,
         "next": NULLABLE_ID,
     }, description="One sentence of the corpus; previous and next are the neighbouring ids."),
@@ -168,6 +174,23 @@ SCHEMAS: dict[str, Any] = {
 }
 
 BAD_REQUEST = _problem("The request is invalid; detail says what to fix.")
+DOCUMENT_NAME = {"name": "name", "in": "path", "required": True,
+                 "description": NAME_RULE[0].upper() + NAME_RULE[1:] + ".",
+                 "schema": {"type": "string", "pattern": NAME_PATTERN, "maxLength": MAX_NAME}}
+SECURED = [{"adminToken": []}]
+WRITE_ERRORS = {
+    "400": _problem("The name or the article is not usable; detail says what to fix (the same "
+                    "checks as a corpus file: UTF-8 text, a title, paragraphs with sentences)."),
+    "401": {**_problem("The admin token is missing or wrong."),
+            "headers": {"WWW-Authenticate": {"description": "Bearer", "required": True,
+                                             "schema": TEXT}}},
+    "403": _problem(f"Writes are disabled: the server has no {TOKEN_ENV}, or its corpus is a "
+                    "single file; detail says how to enable them."),
+}
+ARTICLE = {"type": "string", "maxLength": MAX_FILE_BYTES,
+           "description": "The article in the corpus file format: UTF-8, the title on the first line, "
+                          "blank-line separated paragraphs, short lines without closing punctuation "
+                          "as section headings."}
 NO_DOCUMENT = _problem("No such document; the problem lists the known ones.")
 BUSY = {**_problem("The service is busy (overloaded): retry after the Retry-After seconds."),
         "headers": {"Retry-After": {"description": "Seconds to wait before retrying.",
@@ -260,6 +283,40 @@ def document() -> dict[str, Any]:
                 "operationId": "listDocuments", "summary": "The documents of the corpus",
                 "responses": {"200": _json(_ref("DocumentList"), "The documents.")},
             }},
+            "/api/documents/{name}": {
+                "get": {
+                    "operationId": "getDocument", "parameters": [DOCUMENT_NAME],
+                    "summary": "One document's summary",
+                    "responses": {"200": _json(_ref("Document"), "The document."),
+                                  "404": NO_DOCUMENT},
+                },
+                "put": {
+                    "operationId": "putDocument", "parameters": [DOCUMENT_NAME],
+                    "summary": "Add or replace an article",
+                    "description": "Stored as NAME.txt in the corpus folder (written whole or not at "
+                                   "all); every worker answers from it within 2 s of the response.",
+                    "security": SECURED,
+                    "requestBody": {"required": True, "content": {"text/plain": {"schema": ARTICLE}}},
+                    "responses": {
+                        "200": _json(_ref("Document"), "The article replaced one of that name."),
+                        "201": _json(_ref("Document"), "The article is new."),
+                        **WRITE_ERRORS,
+                        "413": _problem(f"The article is over {MAX_FILE_BYTES // 2**20} MiB."),
+                        "415": _problem("The body is not sent as text/plain; charset=utf-8."),
+                    },
+                },
+                "delete": {
+                    "operationId": "deleteDocument", "parameters": [DOCUMENT_NAME],
+                    "summary": "Remove an article",
+                    "security": SECURED,
+                    "responses": {
+                        "204": {"description": "Removed from the folder and the index."},
+                        **WRITE_ERRORS,
+                        "404": _problem("There is no document of that name."),
+                        "409": _problem("It is the corpus's only article."),
+                    },
+                },
+            },
             "/api/health": {"get": {
                 "operationId": "health", "summary": "Readiness",
                 "responses": {"200": _json(_ref("Health"), "The service is ready.")},
@@ -270,5 +327,8 @@ def document() -> dict[str, Any]:
                                            "The OpenAPI 3.1 document.")},
             }},
         }),
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": SCHEMAS, "securitySchemes": {"adminToken": {
+            "type": "http", "scheme": "bearer",
+            "description": f"The value of {TOKEN_ENV} on the server; without it the API is read-only.",
+        }}},
     }

@@ -11,11 +11,12 @@ from typing import Any
 from urllib.parse import quote
 
 import spacy
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from spacy.displacy.render import DEFAULT_LABEL_COLORS
 
+from . import current
 from .answer import DEFAULT_TOP_K, MAX_TOP_K
 from .api import MAX_QUESTION, ask, int_arg, valid_question
 from .errors import InvalidQuestionsFile, InvalidRequest
@@ -67,7 +68,7 @@ class Site:
 
 @bp.record_once
 def _site(state) -> None:
-    state.app.extensions["qa.site"] = build_site(state.app.extensions["qa"])
+    state.app.extensions["qa.live"].derive("qa.site", build_site)
 
 
 def build_site(engine) -> Site:
@@ -149,7 +150,7 @@ def index():
     except InvalidRequest as exc:
         return render_page(q, error=exc.detail), 400
     chosen = request.args.get("document") or None
-    if chosen is not None and chosen not in current_app.extensions["qa.site"].titles:
+    if chosen is not None and chosen not in current.view("qa.site").titles:
         return render_page(question, error=f"There is no document named {chosen[:40]!r}: choose one "
                            "from the list.", status=404, top_k=top_k), 404
     result = ask(question, top_k, [chosen] if chosen else None)
@@ -168,7 +169,7 @@ def passage_count(raw: str | None) -> int:
 @bp.get("/labels.css")
 def labels_css():
     """The entity colours as CSS, generated from spaCy's at start-up."""
-    response = Response(current_app.extensions["qa.site"].css, mimetype="text/css")
+    response = Response(current.view("qa.site").css, mimetype="text/css")
     response.cache_control.public = True
     response.cache_control.max_age = 3600
     return response
@@ -183,7 +184,7 @@ def render_page(question: str = "", result: dict | None = None, error: str | Non
                 status: int = 400, document: str | None = None, top_k: int = DEFAULT_TOP_K) -> str:
     """The page, with a result (answer, legend, passages), an error message (of an HTTP status),
     or neither. A message is shown once, as a sentence: in its card, the status line left empty."""
-    site: Site = current_app.extensions["qa.site"]
+    site: Site = current.view("qa.site")
     view = present(result, site) if result else None
     return render_template(
         "index.html", question=question, view=view, error=sentence(error), examples=site.examples,

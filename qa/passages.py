@@ -32,7 +32,8 @@ class Entity:
 
 @dataclass
 class Passage:
-    """One sentence of a document; ``id`` is its position in the whole corpus."""
+    """One sentence of a document; ``id``, ``previous`` and ``next`` are positions in the list it was
+    built in (internal); ``key`` is the public id."""
 
     id: int
     document: str
@@ -45,6 +46,16 @@ class Passage:
     syntax: Syntax | None = None
     previous: int | None = None
     next: int | None = None
+
+    @property
+    def key(self) -> str:
+        """The public id, document name and sentence index ("article:12"): it stays the same when
+        other documents are added, changed or removed."""
+        return passage_key(self.document, self.sentence_index)
+
+
+def passage_key(document: str, sentence_index: int) -> str:
+    return f"{document}:{sentence_index}"
 
 
 def parse(nlp: Language, documents: list[Document], progress: bool = False,

@@ -97,9 +97,9 @@ class Reading:
         return self.reason.value + (f" ({self.detail})" if self.detail else "")
 
 
-def spans_of(text: str, entities, tokens, arcs, phrases, token_terms, idf=None) -> list[Span]:
-    """Every candidate of one passage (entities first, then parse phrases of other extents);
-    ``idf`` (term -> share of the highest idf) gives each its rarity."""
+def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Span]:
+    """Every candidate of one passage (entities first, then parse phrases of other extents); their
+    rarity depends on the whole corpus, so the engine sets it when it reads (``Engine._rare``)."""
     out, seen = [], set()
 
     def head_of(first: int, last: int) -> int:
@@ -109,22 +109,19 @@ def spans_of(text: str, entities, tokens, arcs, phrases, token_terms, idf=None) 
     def terms(first: int, last: int) -> frozenset[str]:
         return frozenset(t for t in token_terms[first:last + 1] if t)
 
-    def rarity(words: frozenset[str]) -> float:
-        return sum(idf(t) for t in words) / len(words) if idf and words else 0.0
-
     for e in entities:
         idx = [i for i, (s, t, _, _) in enumerate(tokens) if s < e.end and e.start < t]
         if idx and arcs:
             words = terms(idx[0], idx[-1])
             out.append(Span(e.text, e.start, e.end, idx[0], idx[-1], head_of(idx[0], idx[-1]), e.label,
-                            words, rarity(words)))
+                            words))
             seen.add((tokens[idx[0]][0], tokens[idx[-1]][1]))
     for first, last in phrases:
         start, end = tokens[first][0], tokens[last][1]
         if (start, end) not in seen and any(token_terms[first:last + 1]):
             words = terms(first, last)
             out.append(Span(text[start:end], start, end, first, last, head_of(first, last), None,
-                            words, rarity(words)))
+                            words))
             seen.add((start, end))
     return out
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, render_template
 
+from . import current
 from .passages import Passage
 
 bp = Blueprint("reading", __name__)
@@ -12,8 +13,8 @@ bp = Blueprint("reading", __name__)
 @bp.get("/documents/<name>")
 def document(name: str):
     """The document's sections and paragraphs, each sentence a span with id s<sentence_index>."""
-    site = current_app.extensions["qa.site"]
-    found = next((d for d in current_app.extensions["qa"].documents if d.name == name), None)
+    site = current.view("qa.site")
+    found = next((d for d in current.engine().documents if d.name == name), None)
     if found is None:
         abort(404)
     return render_template("document.html", document=found,

@@ -30,7 +30,7 @@ class Contribution:
 class Neighbour:
     """A sentence next to a ranked passage in its document, for context."""
 
-    id: int | str
+    id: str
     sentence_index: int
     text: str
 
@@ -52,7 +52,7 @@ class RankedPassage:
     entities: list[Entity]
     matches: list[dict]
     explanation: list[Contribution] | None
-    id: int | str = 0
+    id: str = ""
     title: str = ""
     before: list[Neighbour] | None = None
     after: list[Neighbour] | None = None

@@ -20,7 +20,7 @@ from gunicorn.app.base import BaseApplication
 from .errors import StartupError
 from .shed import Shedder
 
-ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms'
+ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms worker %(p)s'
 MAX_REQUEST_LINE = 8190  # gunicorn's largest finite limit: room for a 1000-character GET question
 # Overload: each worker holds at most WORKER_CONNECTIONS connections (greenlets), accepts up to
 # qa.worker.MAX_ACCEPT of them at each poll, and the kernel queues at most BACKLOG more (gunicorn's

@@ -18,6 +18,7 @@ def _cache_dir(tmp_path_factory):
     mp.setenv("QA_CACHE_DIR", str(tmp_path_factory.mktemp("qa-cache")))
     mp.delenv("QA_CORPUS", raising=False)
     mp.delenv("QA_PIPELINE", raising=False)
+    mp.delenv("QA_ADMIN_TOKEN", raising=False)  # writes are enabled only where a test says so
     yield
     mp.undo()
 

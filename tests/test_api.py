@@ -319,11 +319,12 @@ def test_passages_lists_the_corpus_in_order_with_entities(client, engine):
     assert (body["document"], body["total"], body["offset"], body["limit"]) == (
         None, len(engine.passages), 0, 100)
     passages = body["passages"]
-    assert [p["id"] for p in passages] == list(range(min(100, len(engine.passages))))
+    assert [p["id"] for p in passages] == [f"article:{i}" for i in range(min(100, len(engine.passages)))]
     first = passages[0]
     assert set(first) == {"id", "document", "section", "sentence_index", "text", "entities",
                           "previous", "next"}
-    assert first["previous"] is None and first["next"] == 1
+    assert first["previous"] is None and first["next"] == "article:1"
+    assert passages[1]["previous"] == "article:0"
     for p in passages:
         for e in p["entities"]:
             assert p["text"][e["start"]:e["end"]] == e["text"]
@@ -331,7 +332,7 @@ def test_passages_lists_the_corpus_in_order_with_entities(client, engine):
 
 def test_passages_pages_with_offset_and_limit(client, engine):
     page = client.get("/api/passages", query_string={"offset": "5", "limit": "3"}).get_json()
-    assert [p["id"] for p in page["passages"]] == [5, 6, 7]
+    assert [p["id"] for p in page["passages"]] == ["article:5", "article:6", "article:7"]
     past_end = client.get("/api/passages", query_string={"offset": "100000"}).get_json()
     assert past_end["passages"] == [] and past_end["total"] == len(engine.passages)
 

@@ -1,10 +1,11 @@
-"""The on-disk passage cache: keyed by what it depends on, rejected when broken, never required."""
+"""The parse cache: one SQLite entry per document, keyed by what it depends on, rebuilt when broken."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,60 +13,94 @@ import pytest
 from qa import cache
 from qa.engine import Engine
 
-
-def _only_cache_file(d: Path) -> Path:
-    [f] = d.glob("passages-*.json")
-    return f
+FOX = "The Fox\n\nA quick brown fox was born in Kent in 1990.\n"
 
 
-def test_second_start_reads_the_cache_instead_of_parsing(cache_dir, corpus):
+def _rows(d: Path) -> dict[str, tuple[int, str]]:
+    with sqlite3.connect(d / cache.DATABASE) as db:
+        return {k: (f, r) for k, f, r in db.execute("SELECT key, format, rows FROM documents")}
+
+
+def _set(d: Path, sql: str, *args) -> None:
+    with sqlite3.connect(d / cache.DATABASE) as db:
+        db.execute(sql, args)
+
+
+def test_second_start_reads_the_cache_instead_of_parsing(cache_dir, corpus, caplog):
     first = Engine.from_corpus(corpus)
-    f = _only_cache_file(cache_dir)
-    mtime = f.stat().st_mtime_ns
-    second = Engine.from_corpus(corpus)
-    assert f.stat().st_mtime_ns == mtime
+    with caplog.at_level(logging.INFO, logger="qa.library"):
+        second = Engine.from_corpus(corpus)
+    assert "parsed" not in caplog.text
     assert [p.text for p in second.passages] == [p.text for p in first.passages]
     assert [p.entities for p in second.passages] == [p.entities for p in first.passages]
     assert second.ask("Where was Keeper born?").to_dict()["answer"] == \
         first.ask("Where was Keeper born?").to_dict()["answer"]
 
 
-def test_changed_corpus_gets_a_new_key(cache_dir, corpus):
+def test_the_cache_is_one_sqlite_file_in_wal_mode(cache_dir, corpus):
     Engine.from_corpus(corpus)
-    (corpus / "lighthouse.txt").write_text("Other\n\nA different article about a fox.\n", encoding="utf-8")
-    engine = Engine.from_corpus(corpus)
-    assert [p.text for p in engine.passages] == ["A different article about a fox."]
-    assert len(list(cache_dir.glob("passages-*.json"))) == 2
+    with sqlite3.connect(cache_dir / cache.DATABASE) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert len(_rows(cache_dir)) == 1
+
+
+def test_adding_a_document_parses_that_document_only(cache_dir, corpus, caplog):
+    Engine.from_corpus(corpus)
+    (corpus / "fox.txt").write_text(FOX, encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="qa.library"):
+        engine = Engine.from_corpus(corpus)
+    assert "parsed 1 passages from 1 document(s)" in caplog.text
+    assert engine.ask("Where was the fox born?").passages[0].document == "fox"
+    assert len(_rows(cache_dir)) == 2
+
+
+def test_the_same_text_under_another_name_is_not_parsed_again(cache_dir, corpus, caplog):
+    Engine.from_corpus(corpus)
+    (corpus / "copy.txt").write_bytes((corpus / "lighthouse.txt").read_bytes())
+    with caplog.at_level(logging.INFO, logger="qa.library"):
+        engine = Engine.from_corpus(corpus)
+    assert "parsed" not in caplog.text
+    assert {p.document for p in engine.passages} == {"copy", "lighthouse"}
 
 
 def test_key_depends_on_pipeline_and_bytes():
-    sources = [(Path("a.txt"), b"T\n\nText.")]
-    assert cache.fingerprint(sources, "p-1") != cache.fingerprint(sources, "p-2")
-    assert cache.fingerprint(sources, "p-1") != cache.fingerprint([(Path("a.txt"), b"T\n\nText!")],
-                                                                  "p-1")
-    assert cache.fingerprint(sources, "p-1") == cache.fingerprint(sources, "p-1")
+    assert cache.document_key(b"T\n\nText.", "p-1") != cache.document_key(b"T\n\nText.", "p-2")
+    assert cache.document_key(b"T\n\nText.", "p-1") != cache.document_key(b"T\n\nText!", "p-1")
+    assert cache.document_key(b"T\n\nText.", "p-1") == cache.document_key(b"T\n\nText.", "p-1")
 
 
 @pytest.mark.parametrize("damage", [
-    lambda f: f.write_bytes(f.read_bytes()[: len(f.read_bytes()) // 2]),
-    lambda f: f.write_bytes(b"\x00\xff garbage"),
-    lambda f: f.write_text(json.dumps({"format": cache.INDEX_FORMAT, "key": "someone else's",
-                                       "passages": []})),
-    lambda f: f.write_text(json.dumps({**json.loads(f.read_text()), "format": -1})),
-    lambda f: f.write_text(json.dumps({**json.loads(f.read_text()),
-                                       "passages": [["article", "S", 0, "short", [["PERSON", 0, 99]],
-                                                     [], None]]})),
-    lambda f: f.write_text(json.dumps({**json.loads(f.read_text()), "passages": [[1, 2]]})),
-], ids=["truncated", "garbage", "foreign", "stale-format", "offset-out-of-range", "wrong-shape"])
-def test_broken_cache_is_logged_and_rebuilt(cache_dir, corpus, caplog, damage):
+    lambda d, k, r: _set(d, "UPDATE documents SET rows = ? WHERE key = ?", r[: len(r) // 2], k),
+    lambda d, k, r: _set(d, "UPDATE documents SET rows = ? WHERE key = ?", "\x00\xff garbage", k),
+    lambda d, k, r: _set(d, "UPDATE documents SET rows = ? WHERE key = ?", '{"a": 1}', k),
+    lambda d, k, r: _set(d, "UPDATE documents SET format = -1 WHERE key = ?", k),
+    lambda d, k, r: _set(d, "UPDATE documents SET rows = ? WHERE key = ?",
+                         json.dumps([["S", 0, "short", [["PERSON", 0, 99]], [], None, [], []]]), k),
+    lambda d, k, r: _set(d, "UPDATE documents SET rows = ? WHERE key = ?", "[[1, 2]]", k),
+    lambda d, k, r: _set(d, "UPDATE documents SET rows = ? WHERE key = ?", "[]", k),
+    lambda d, k, r: _set(d, "UPDATE documents SET rows = ? WHERE key = ?", "[" * 100_000 + "]" * 100_000, k),
+], ids=["truncated", "garbage", "not-rows", "stale-format", "offset-out-of-range", "wrong-shape",
+        "emptied", "deeply-nested"])
+def test_a_broken_entry_is_logged_and_rebuilt(cache_dir, corpus, caplog, damage):
     good = [p.text for p in Engine.from_corpus(corpus).passages]
-    f = _only_cache_file(cache_dir)
-    damage(f)
-    with caplog.at_level(logging.WARNING, logger="qa.cache"):
+    [(key, (_, rows))] = _rows(cache_dir).items()
+    damage(cache_dir, key, rows)
+    with caplog.at_level(logging.WARNING):
         engine = Engine.from_corpus(corpus)
     assert [p.text for p in engine.passages] == good
     assert "rebuilding" in caplog.text
-    assert cache.load(f, json.loads(f.read_text())["key"]) is not None
+    assert _rows(cache_dir)[key] == (cache.INDEX_FORMAT, rows)
+
+
+def test_a_file_that_is_not_a_database_is_moved_aside_and_rebuilt(cache_dir, corpus, caplog):
+    cache_dir.mkdir()
+    (cache_dir / cache.DATABASE).write_bytes(b"not a database, " * 100)
+    with caplog.at_level(logging.WARNING, logger="qa.cache"):
+        engine = Engine.from_corpus(corpus)
+    assert engine.ask("Where was Keeper born?").answer.text == "Arbroath"
+    assert "damaged" in caplog.text
+    assert len(_rows(cache_dir)) == 1
+    assert (cache_dir / (cache.DATABASE + ".damaged")).exists()
 
 
 def test_unwritable_cache_dir_runs_without_cache(tmp_path, monkeypatch, corpus, caplog):
@@ -78,13 +113,22 @@ def test_unwritable_cache_dir_runs_without_cache(tmp_path, monkeypatch, corpus, 
     assert "running without a cache" in caplog.text
 
 
-def test_write_is_atomic_and_leaves_no_temp_files(cache_dir, corpus):
+def test_a_folder_where_the_database_should_be_means_running_without_a_cache(cache_dir, corpus, caplog):
+    (cache_dir / cache.DATABASE).mkdir(parents=True)
+    with caplog.at_level(logging.WARNING, logger="qa.cache"):
+        engine = Engine.from_corpus(corpus)
+    assert engine.ask("Where was Keeper born?").answer.text == "Arbroath"
+    assert "running without a cache" in caplog.text
+
+
+def test_no_pickle_only_json_rows(cache_dir, corpus):
     Engine.from_corpus(corpus)
-    assert [f.suffix for f in cache_dir.iterdir() if f.suffix not in (".json", ".lock")] == []
+    [(fmt, rows)] = _rows(cache_dir).values()
+    assert fmt == cache.INDEX_FORMAT and isinstance(json.loads(rows), list)
 
 
 def test_concurrent_starts_build_once(cache_dir, corpus):
-    """Several processes starting together: one parses, the others wait and read its file."""
+    """Several processes starting together: one parses, the others wait and read its entry."""
     import subprocess
     import sys
 

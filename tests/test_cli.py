@@ -80,7 +80,7 @@ def test_verbose_names_the_cache_file_before_or_after_the_command(runner, where,
     result = runner.invoke(cli, ["-v", *args] if where == "before" else [*args, "-v"])
     assert result.exit_code == 0, result.output
     assert "already cached: nothing to parse" in result.output
-    assert any("loaded" in r.message and "passages-" in r.message for r in caplog.records)
+    assert any("from the cache" in r.message and "passages.sqlite3" in r.message for r in caplog.records)
 
 
 def test_index_says_when_it_parsed(runner, cache_dir):

@@ -8,6 +8,7 @@ offline and without extra packages.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,11 @@ from qa.shed import MIN_QUEUE, QueueWait, Shedder
 META_SCHEMA = Path(__file__).parent / "data" / "openapi-3.1.schema.json"
 BASE = "urn:article-qa:openapi"
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+
+TOKEN = "test-token-" + "x" * 20
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+PLAIN = "text/plain; charset=utf-8"
+FOX = "The Fox\n\nThe quick brown fox was born in Kent in 1990.\n"
 
 # (method, path, request keyword arguments, expected status): each documented response at least once
 EXCHANGES = [
@@ -50,6 +56,34 @@ EXCHANGES = [
     ("get", "/api/ask", {"query_string": {"q": "When?", "document": "nope"}}, 404),
     ("post", "/api/ask", {"json": {"question": "When?", "documents": ["nope"]}}, 404),
     ("get", "/api/documents", {}, 200),
+    ("get", "/api/documents/{name}", {"_url": "/api/documents/article"}, 200),
+    ("get", "/api/documents/{name}", {"_url": "/api/documents/nope"}, 404),
+    ("put", "/api/documents/{name}", {"_url": "/api/documents/x", "data": "T\n\nText."}, 403),
+    ("delete", "/api/documents/{name}", {"_url": "/api/documents/x"}, 403),
+    # against a folder corpus with writes enabled (``writable`` below)
+    ("put", "/api/documents/{name}", {"_writable": True, "_url": "/api/documents/fox",
+                                      "data": FOX, "content_type": PLAIN, "headers": AUTH}, 201),
+    ("put", "/api/documents/{name}", {"_writable": True, "_url": "/api/documents/fox",
+                                      "data": FOX, "content_type": PLAIN, "headers": AUTH}, 200),
+    ("put", "/api/documents/{name}", {"_writable": True, "_url": "/api/documents/.x",
+                                      "data": FOX, "content_type": PLAIN, "headers": AUTH}, 400),
+    ("put", "/api/documents/{name}", {"_writable": True, "_url": "/api/documents/x",
+                                      "data": FOX, "content_type": PLAIN}, 401),
+    ("put", "/api/documents/{name}", {"_writable": True, "_url": "/api/documents/x",
+                                      "data": FOX, "content_type": "application/json",
+                                      "headers": AUTH}, 415),
+    ("put", "/api/documents/{name}", {"_writable": True, "_url": "/api/documents/x",
+                                      "data": b"T\n\n" + b"x" * (64 * 2**20 + 1),
+                                      "content_type": PLAIN, "headers": AUTH}, 413),
+    ("delete", "/api/documents/{name}", {"_writable": True, "_url": "/api/documents/fox",
+                                         "headers": AUTH}, 204),
+    ("delete", "/api/documents/{name}", {"_writable": True, "_url": "/api/documents/fox",
+                                         "headers": AUTH}, 404),
+    ("delete", "/api/documents/{name}", {"_writable": True, "_url": "/api/documents/lighthouse",
+                                         "headers": AUTH}, 409),
+    ("delete", "/api/documents/{name}", {"_writable": True, "_url": "/api/documents/x"}, 401),
+    ("delete", "/api/documents/{name}", {"_writable": True, "_url": "/api/documents/a%20b",
+                                         "headers": AUTH}, 400),
     ("get", "/api/health", {}, 200),
     ("get", "/api/openapi.json", {}, 200),
 ]
@@ -109,8 +143,21 @@ def test_objects_are_closed_and_say_what_they_require(spec):
         assert set(schema["required"]) <= set(schema["properties"]), name
 
 
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory):
+    """A client of an app over a folder corpus (the tiny one) with writes enabled."""
+    from qa.app import create_app
+
+    from .conftest import TINY
+
+    folder = tmp_path_factory.mktemp("writable")
+    (folder / "lighthouse.txt").write_bytes((TINY / "lighthouse.txt").read_bytes())
+    return create_app({"TESTING": True, "QA_CORPUS": str(folder), "QA_ADMIN_TOKEN": TOKEN}).test_client()
+
+
 def test_every_api_route_is_documented_and_nothing_else(app, spec):
-    routes = {(rule.rule, method.lower()) for rule in app.url_map.iter_rules()
+    routes = {(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
+              for rule in app.url_map.iter_rules()
               if rule.rule.startswith("/api/") and rule.rule != DOCS_PATH for method in rule.methods
               if method.lower() in HTTP_METHODS}
     documented = {(path, method) for path, item in spec["paths"].items() for method in item}
@@ -166,13 +213,20 @@ def test_the_document_names_its_server(spec):
 
 
 @pytest.mark.parametrize("method, path, kwargs, status", EXCHANGES)
-def test_real_responses_conform(client, spec, registry, method, path, kwargs, status):
+def test_real_responses_conform(client, writable, spec, registry, method, path, kwargs, status):
+    kwargs = dict(kwargs)
+    if kwargs.pop("_writable", False):
+        client = writable
+    url = kwargs.pop("_url", path)
     if status == 503:  # a gate with no slot: every question is turned away as busy
         client.application.extensions["qa.gate"] = Gate(limit=0, wait=0)
-    response = client.open(path, method=method.upper(), **kwargs)
+    response = client.open(url, method=method.upper(), **kwargs)
     assert response.status_code == status, response.get_data(as_text=True)
     for name in spec["paths"][path][method]["responses"][str(status)].get("headers", {}):
         assert response.headers[name]
+    if status == 204:
+        assert response.data == b""
+        return
     documented = spec["paths"][path][method]["responses"][str(status)]["content"]
     assert response.mimetype in documented
     pointer = _pointer("paths", path, method, "responses", str(status), "content",

@@ -94,7 +94,7 @@ def test_page_has_a_labelled_question_box_and_examples(client):
 
 
 def test_examples_come_from_the_questions_file_and_have_answers(client, app, engine):
-    for question in app.extensions["qa.site"].examples:
+    for question in app.extensions["qa.live"].current().views["qa.site"].examples:
         assert engine.ask(question, 3).answer is not None, question
 
 
@@ -267,12 +267,12 @@ def _hue(colour: str) -> float:
 def test_entity_text_is_readable_on_every_label_colour_in_both_schemes(app):
     css = (WEB / "static" / "style.css").read_text(encoding="utf-8")
     [ink] = re.findall(r"--ent-ink: (#[0-9a-f]{6});", css)  # one value: the same in dark mode
-    for label, meta in app.extensions["qa.site"].labels.items():
+    for label, meta in app.extensions["qa.live"].current().views["qa.site"].labels.items():
         assert contrast(ink, meta["colour"]) >= 4.5, label  # WCAG AA for text
 
 
 def test_labels_that_often_meet_are_told_apart_by_hue(app):
-    labels = app.extensions["qa.site"].labels
+    labels = app.extensions["qa.live"].current().views["qa.site"].labels
     person, norp = labels["PERSON"]["colour"], labels["NORP"]["colour"]
     distance = abs(_hue(person) - _hue(norp))
     assert min(distance, 360 - distance) >= 45, (person, norp)

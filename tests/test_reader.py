@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from qa.answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, QuestionType, classify
@@ -30,7 +32,9 @@ WORDS = ("mercader", "attacked", "trotsky", "in", "1940", ".")
 
 
 def evidence(matched=(1, 2), rank=1, score=5.0, coverage=1.0, title=frozenset(), idf=None):
-    spans = spans_of(TEXT, ENTITIES, TOKENS, ARCS, [(0, 0), (2, 2)], TERMS, idf)
+    spans = spans_of(TEXT, ENTITIES, TOKENS, ARCS, [(0, 0), (2, 2)], TERMS)
+    if idf:
+        spans = [replace(s, rarity=sum(idf(t) for t in s.terms) / len(s.terms)) for s in spans]
     return Evidence(rank, score, coverage, TEXT, spans, ARCS, frozenset(matched), TERMS, WORDS, title)
 
 
