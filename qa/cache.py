@@ -198,19 +198,39 @@ class Store:
 
     @contextlib.contextmanager
     def build_lock(self) -> Iterator[None]:
-        """Hold an exclusive lock while parsing, so workers starting together parse a document once."""
+        """Hold an exclusive lock while parsing, so workers starting together parse a document once.
+
+        The lock file is removed before it is let go, so none is left in the cache folder; a waiter
+        that then holds a removed file's lock sees that it is no longer the one at the path and
+        takes the new one (the usual way to make flock files removable without a race)."""
+        path = self.directory / "passages.lock"
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            f = open(self.directory / "passages.lock", "a")  # noqa: SIM115 - held for the whole build
+            f = _locked(path)
         except OSError:
             yield
             return
         try:
-            fcntl.flock(f, fcntl.LOCK_EX)
             yield
         finally:
+            with contextlib.suppress(OSError):
+                path.unlink()
             fcntl.flock(f, fcntl.LOCK_UN)
             f.close()
+
+
+def _locked(path: Path):
+    """The open lock file at ``path``, held exclusively: the one at the path when the lock was got."""
+    while True:
+        f = open(path, "a")  # noqa: SIM115 - the caller closes it
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            if os.fstat(f.fileno()).st_ino == os.stat(path).st_ino:
+                return f
+        except FileNotFoundError:
+            pass
+        fcntl.flock(f, fcntl.LOCK_UN)
+        f.close()
 
 
 def _short(exc: Exception) -> str:

@@ -143,3 +143,34 @@ def test_concurrent_starts_build_once(cache_dir, corpus):
     assert len({out for out, _ in outs}) == 1
     built = sum("parsed" in err for _, err in outs)
     assert built == 1, [err for _, err in outs]
+
+
+def test_no_lock_file_is_left_in_the_cache_folder(cache_dir, corpus):
+    Engine.from_corpus(corpus)
+    assert not list(Path(cache_dir).glob("*.lock"))
+
+
+def test_a_waiter_on_a_removed_lock_file_takes_the_new_one(tmp_path):
+    import threading
+
+    store = cache.Store(tmp_path)
+    order, inside = [], threading.Event()
+
+    def hold(name):
+        with store.build_lock():
+            order.append(f"{name} in")
+            inside.set()
+            threading.Event().wait(0.2)
+            order.append(f"{name} out")
+
+    first = threading.Thread(target=hold, args=("a",))
+    first.start()
+    inside.wait(5)
+    others = [threading.Thread(target=hold, args=(n,)) for n in ("b", "c")]
+    for t in others:
+        t.start()
+    for t in [first, *others]:
+        t.join(10)
+    pairs = [order[i:i + 2] for i in range(0, len(order), 2)]
+    assert all(a.split()[0] == b.split()[0] and a.endswith("in") and b.endswith("out") for a, b in pairs)
+    assert len(order) == 6 and not list(tmp_path.glob("*.lock"))
