@@ -54,6 +54,11 @@ DO_AUXILIARIES = frozenset(["do", "does", "did", "can", "could", "will", "would"
                             "must", "shall", "has", "have", "had"])
 BE_AUXILIARIES = frozenset(["is", "are", "was", "were", "be", "been"])
 FORM_LOOKAHEAD = 3  # words after the wh-word searched for an auxiliary ("what river did ...")
+# "be" and a regular past participle right after the wh-word make a passive ("Who had been banished
+# ..."): the wh-word is then the one acted on, never the "by" phrase (English regular participles end
+# in -ed; irregular ones are missed, which leaves such a question as before)
+_PASSIVE = re.compile(r"(?:(?:has|have|had|will|would)\s+)?(?:(?:is|are|was|were|be|been)\s+){1,2}"
+                      r"[a-z]{2,}ed\b")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 
 
@@ -66,6 +71,7 @@ class QuestionType:
     labels: tuple[str, ...]
     form: str | None = None
     words: frozenset[str] = frozenset()
+    passive: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,9 @@ def classify(question: str) -> QuestionType:
         rest = q[wh.start():]
         for pattern, kind, labels in QUESTION_TYPES:
             if pattern.match(rest):
-                return QuestionType(kind, labels, wh_form(q[wh.end():]), words)
+                after = q[wh.end():]
+                return QuestionType(kind, labels, wh_form(after), words,
+                                    bool(_PASSIVE.match(after.lstrip())))
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES:
         return QuestionType("yes_no", (), None, words)

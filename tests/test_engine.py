@@ -231,3 +231,26 @@ def test_the_doer_of_the_asked_verb_lifts_its_sentence(engine):
     role = [x for x in first.explanation if x.kind == "role"]
     assert role and role[0].term == "PERSON" and role[0].score > 0
     assert result.answer.text == "Mercader" and result.answer.passage_rank == 1
+
+
+@pytest.mark.parametrize(("question", "passive"), [
+    ("Who had been banished from the USSR?", True), ("Who was banished?", True),
+    ("Who banished Trotsky?", False), ("Who was Trotsky?", False), ("When was she born?", False),
+])
+def test_a_passive_question_is_told_from_a_copula_or_an_active_one(question, passive):
+    from qa.answer import classify
+
+    assert classify(question).passive is passive
+
+
+def test_the_by_phrase_is_never_the_answer_to_a_passive_question_or_to_a_coordinated_verb(tmp_path):
+    from qa.engine import Engine
+
+    (tmp_path / "exile.txt").write_text(
+        "Exile\n\nThe revolutionary had been banished from the USSR by Joseph Stalin and had found "
+        "refuge in Mexico.\n", encoding="utf-8")
+    engine = Engine.from_corpus(tmp_path)
+    for question in ("Who had been banished from the USSR?", "Who found refuge in Mexico?"):
+        answer = engine.ask(question).answer
+        assert answer is None or answer.text != "Joseph Stalin", question
+    assert engine.ask("Who banished the revolutionary?").answer.text == "Joseph Stalin"
