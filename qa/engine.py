@@ -129,6 +129,7 @@ class Engine:
         self.spans = [s for p in parts for s in p.spans]
         self._token_at = [a for p in parts for a in p.token_at]
         self._top_idf = 0.0  # set once the index is built: the highest idf, for candidates' rarity
+        self._rarity: dict[int, list[Span]] = {}  # the spans of passages read so far, rarity set
         if len(self.passage_terms) != len(passages):
             raise ValueError("passages must be grouped by document, in the documents' order")
         self.index = Index([], variant, k1, b, encoded=(
@@ -405,17 +406,21 @@ class Engine:
         at = self._token_at[r.passage]
         matched = frozenset(at[s] for _, s, _ in self._matched(r) if s in at)
         arcs = p.syntax.arcs if p.syntax else []
-        return Evidence(rank, r.score, coverage, p.text, self._rare(self.spans[r.passage]), arcs, matched,
+        return Evidence(rank, r.score, coverage, p.text, self._rare(r.passage), arcs, matched,
                         self.token_terms[r.passage], self.words[r.passage], self.title_terms[p.document])
 
-    def _rare(self, spans: list[Span]) -> list[Span]:
-        """The candidates with their rarity (mean idf of their terms as a share of the highest), from
-        this corpus's idf at the time of asking: the spans themselves are kept per document, unchanged
-        across rebuilds, while idf moves with every article added."""
-        if not self._top_idf:
-            self._top_idf = self._idf("") or 1.0
-        return [replace(s, rarity=sum(self._idf(t) for t in s.terms) / len(s.terms) / self._top_idf)
-                if s.terms else s for s in spans]
+    def _rare(self, passage: int) -> list[Span]:
+        """The passage's candidates with their rarity (mean idf of their terms as a share of the
+        highest), from this corpus's idf: spans are kept per document, unchanged across rebuilds,
+        while idf moves with every article added, so it is set here, once per passage and engine."""
+        spans = self._rarity.get(passage)
+        if spans is None:
+            if not self._top_idf:
+                self._top_idf = self._idf("") or 1.0
+            spans = [replace(s, rarity=sum(self._idf(t) for t in s.terms) / len(s.terms) / self._top_idf)
+                     if s.terms else s for s in self.spans[passage]]
+            self._rarity[passage] = spans
+        return spans
 
     def _idf(self, term: str) -> float:
         """The term's idf; a term the corpus lacks weighs as much as the rarest possible one."""
