@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -243,11 +244,9 @@ def eval_command(question_paths: tuple[str, ...], corpus: str | None, recursive:
         return squad_eval(squad_file, url, out, compare)
     from datetime import UTC, datetime
 
-    from tqdm import tqdm
-
     from . import report as rendering
     from .corpus import read_corpus
-    from .engine import Engine, corpus_path
+    from .engine import corpus_path
     from .evaluate import below_thresholds, configurations, engine_ask, evaluate, http_ask
     from .evaluate import compare as compare_configurations
     from .questions import load_questions, locate_evidence, question_files
@@ -270,18 +269,10 @@ def eval_command(question_paths: tuple[str, ...], corpus: str | None, recursive:
                 "corpus": str(source), "target": target,
                 "date": datetime.now(UTC).isoformat(timespec="seconds")}
         rounds = len(configurations()) if compare else 1
-        with tqdm(total=rounds * len(questions), desc="eval", unit="q", file=sys.stderr,
-                  disable=None) as bar:
-            def progress(items):
-                for item in items:
-                    yield item
-                    bar.update()
-
+        with progress_bar(rounds * len(questions)) as progress:
             if compare:
                 rows = compare_configurations(
-                    lambda normalisation, variant, **bm25: engine_ask(Engine.from_corpus(
-                        source, normalisation=normalisation, variant=variant, recursive=recursive,
-                        **bm25)),
+                    compared_engines(source, recursive=recursive),
                     lambda ask: evaluate(ask, questions, top_k, progress).summary)
             else:
                 report = evaluate(http_ask(url) if url else engine_ask(engine), questions, top_k,
@@ -302,12 +293,33 @@ def eval_command(question_paths: tuple[str, ...], corpus: str | None, recursive:
         raise click.ClickException("below the quality thresholds:\n  " + "\n  ".join(failed))
 
 
+@contextlib.contextmanager
+def progress_bar(total: int):
+    """A progress function for the evaluation loops: one bar on stderr (none when it is not a terminal)."""
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc="eval", unit="q", file=sys.stderr, disable=None) as bar:
+        def progress(items):
+            for item in items:
+                yield item
+                bar.update()
+
+        yield progress
+
+
+def compared_engines(corpus, **fixed):
+    """``qa eval --compare``'s engines: one in-process engine over ``corpus`` per configuration."""
+    from .engine import Engine
+    from .evaluate import engine_ask
+
+    return lambda normalisation, variant, **bm25: engine_ask(Engine.from_corpus(
+        corpus, normalisation=normalisation, variant=variant, **fixed, **bm25))
+
+
 def squad_eval(path: str, url: str | None, out: str, compare: bool = False) -> None:
     """``qa eval --squad FILE``: the official SQuAD 2.0 figures, in-process or over a server (or,
     with ``compare``, for every ranking configuration)."""
     from datetime import UTC, datetime
-
-    from tqdm import tqdm
 
     from . import report as rendering
     from . import squad
@@ -334,17 +346,10 @@ def squad_eval(path: str, url: str | None, out: str, compare: bool = False) -> N
         meta = {"squad": str(path), "corpus": str(folder), "target": url or "the in-process engine",
                 "date": datetime.now(UTC).isoformat(timespec="seconds")}
         rounds = len(configurations()) if compare else 1
-        with tqdm(total=rounds * len(questions), desc="eval", unit="q", file=sys.stderr,
-                  disable=None) as bar:
-            def progress(items):
-                for item in items:
-                    yield item
-                    bar.update()
-
+        with progress_bar(rounds * len(questions)) as progress:
             if compare:
                 rows = compare_configurations(
-                    lambda normalisation, variant, **bm25: engine_ask(Engine.from_corpus(
-                        folder, normalisation=normalisation, variant=variant, reader=Reader(), **bm25)),
+                    compared_engines(folder, reader=Reader()),
                     lambda ask: squad.evaluate_squad(ask, articles, questions, passages,
                                                      progress).summary)
             else:
