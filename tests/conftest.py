@@ -85,3 +85,19 @@ def mixed_engine(tmp_path_factory):
     (d / "article.txt").write_bytes(ARTICLE.read_bytes())
     (d / "marie_curie.txt").write_bytes((ROOT / "corpus" / "generalisation" / "marie_curie.txt").read_bytes())
     return Engine.from_corpus(d)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, driven by Playwright) for every browser test."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from .conftest import TINY
-from .test_browser import ARGS, CHROMIUM, TIMEOUT_MS, Watch, ask, screenshot
+from .test_browser import TIMEOUT_MS, Watch, ask, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -41,16 +41,6 @@ def writable_server(folder):
     yield base
     server.shutdown()
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
