@@ -67,13 +67,18 @@ def cache_dir(tmp_path, monkeypatch):
     return d
 
 
-@pytest.fixture
-def corpus(tmp_path):
-    """A writable copy of the tiny corpus, for tests that change or damage it."""
-    d = tmp_path / "corpus"
+def tiny_copy(parent: Path) -> Path:
+    """``parent/corpus``: a writable folder holding a copy of the tiny article."""
+    d = parent / "corpus"
     d.mkdir()
     (d / "lighthouse.txt").write_bytes((TINY / "lighthouse.txt").read_bytes())
     return d
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """A writable copy of the tiny corpus, for tests that change or damage it."""
+    return tiny_copy(tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from .conftest import TINY
+from .conftest import tiny_copy
 from .test_browser import TIMEOUT_MS, Watch, ask, screenshot
 
 pytestmark = pytest.mark.browser
@@ -27,10 +27,7 @@ def serve(app):
 
 @pytest.fixture
 def folder(tmp_path):
-    d = tmp_path / "corpus"
-    d.mkdir()
-    (d / "lighthouse.txt").write_bytes((TINY / "lighthouse.txt").read_bytes())
-    return d
+    return tiny_copy(tmp_path)
 
 
 @pytest.fixture

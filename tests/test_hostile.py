@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks.load import start_server
 
-from .conftest import TINY
+from .conftest import tiny_copy
 
 HOST = "127.0.0.1"
 TIMEOUT = 15  # seconds any one socket operation may take before the test fails
@@ -28,9 +28,7 @@ pytestmark = pytest.mark.slow
 def served(tmp_path_factory):
     """``qa serve`` (2 workers) over a corpus folder holding the tiny article and a link to /etc/passwd."""
     folder = tmp_path_factory.mktemp("hostile")
-    corpus = folder / "corpus"
-    corpus.mkdir()
-    (corpus / "lighthouse.txt").write_bytes((TINY / "lighthouse.txt").read_bytes())
+    corpus = tiny_copy(folder)
     (corpus / "passwd.txt").symlink_to("/etc/passwd")
     server = start_server(corpus, 2, folder)
     yield server

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import TINY
+from .conftest import TINY, tiny_copy
 from .test_server import QA, free_port, qa_env
 
 pytestmark = pytest.mark.slow
@@ -111,10 +111,7 @@ def every_worker_within(server: Server, seconds: float, check) -> float:
 
 @pytest.fixture
 def folder(tmp_path):
-    d = tmp_path / "corpus"
-    d.mkdir()
-    (d / "lighthouse.txt").write_bytes((TINY / "lighthouse.txt").read_bytes())
-    return d
+    return tiny_copy(tmp_path)
 
 
 @pytest.fixture
@@ -128,9 +125,7 @@ def server(tmp_path, folder):
 def shared(tmp_path_factory):
     """One server for the tests whose refused requests leave the corpus as it was."""
     tmp = tmp_path_factory.mktemp("shared")
-    d = tmp / "corpus"
-    d.mkdir()
-    (d / "lighthouse.txt").write_bytes((TINY / "lighthouse.txt").read_bytes())
+    d = tiny_copy(tmp)
     s = Server(tmp, d)
     s.folder = d
     yield s
