@@ -92,6 +92,7 @@ def mixed_engine(tmp_path_factory):
     return Engine.from_corpus(d)
 
 
+TIMEOUT_MS = 15_000  # how long a browser test waits for the page
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -106,3 +107,24 @@ def browser():
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+class Watch:
+    """What the page did that it must not: dialogs, script errors, console errors (CSP reports)."""
+
+    def __init__(self, page):
+        self.dialogs, self.errors = [], []
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page at a desktop width, watched for dialogs and script errors."""
+    context = browser.new_context(viewport={"width": 1100, "height": 1400})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.watch = Watch(page)
+    yield page
+    context.close()

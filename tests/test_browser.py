@@ -14,7 +14,6 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 XSS = '<script>alert(1)</script><img src=x onerror=alert(1)>'
-TIMEOUT_MS = 15_000
 
 if not CHROMIUM.exists():
     pytest.skip("no Chromium at /usr/bin/chromium: install it with `apt-get install chromium` "
@@ -34,26 +33,6 @@ def live_server(engine):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
-
-
-class Watch:
-    """What the page did that it must not: dialogs, script errors, console errors (CSP reports)."""
-
-    def __init__(self, page):
-        self.dialogs, self.errors = [], []
-        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 1400})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.watch = Watch(page)
-    yield page
-    context.close()
 
 
 def ask(page, question: str) -> None:

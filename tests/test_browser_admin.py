@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from .conftest import tiny_copy
-from .test_browser import TIMEOUT_MS, Watch, ask, screenshot
+from .test_browser import ask, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -38,16 +38,6 @@ def writable_server(folder):
     yield base
     server.shutdown()
     thread.join(timeout=10)
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 1400})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.watch = Watch(page)
-    yield page
-    context.close()
 
 
 def status(page) -> str:
