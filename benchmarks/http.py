@@ -45,12 +45,12 @@ def bare_app(body: dict):
 
 def serve(kind: str, port: int, body: str | None = None) -> None:
     """Run qa's app, or a bare one answering ``body`` (a JSON file), as ``qa serve`` runs it."""
-    from qa.server import Server, options, patch
-    from qa.shed import Shedder
+    from qa.service.server import Server, options, patch
+    from qa.service.shed import Shedder
 
     if kind == "qa":
-        from qa.app import create_app
         from qa.engine import Engine
+        from qa.service.app import create_app
 
         engine = Engine.from_corpus(ARTICLE)
         patch()

@@ -167,8 +167,8 @@ def swap_cost(corpus: Path, cache: Path) -> dict:
     os.environ["QA_CACHE_DIR"] = str(cache)
     engine = Engine.from_corpus(corpus)
     live = Live(engine)
-    from qa.api import catalog
-    from qa.pages import build_site
+    from qa.service.api import catalog
+    from qa.service.pages import build_site
 
     live.derive("qa.catalog", catalog)
     live.derive("qa.site", build_site)

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from .answer import DEFAULT_TOP_K, MAX_TOP_K
+from .answering.answer import DEFAULT_TOP_K, MAX_TOP_K
 from .errors import QAError
 
 LABEL_COLOURS = {"PERSON": "magenta", "ORG": "cyan", "GPE": "green", "LOC": "green", "FAC": "green",
@@ -186,7 +186,7 @@ def index(corpus: str | None, recursive: bool) -> None:
 @corpus_option
 def serve(host: str, port: int, workers: int, corpus: str | None, recursive: bool) -> None:
     """Serve the web page and the JSON API with gunicorn."""
-    from .server import run
+    from .service.server import run
 
     try:
         run(host=host, port=port, workers=workers, corpus=corpus, recursive=recursive)
@@ -200,7 +200,7 @@ EVAL_LIMITS = ("min-hit1", "min-hit3", "min-hit5", "min-mrr", "min-em", "min-f1"
 
 def eval_limit_options(command):
     """One --min-FIGURE / --max-FIGURE option per threshold the evaluation can enforce."""
-    from .evaluate import FIGURES
+    from .evaluation.evaluate import FIGURES
 
     for name in reversed(EVAL_LIMITS):
         side, figure = name.split("-", 1)
@@ -247,9 +247,9 @@ def eval_command(question_paths: tuple[str, ...], corpus: str | None, recursive:
     from . import report as rendering
     from .corpus import read_corpus
     from .engine import corpus_path
-    from .evaluate import below_thresholds, configurations, engine_ask, evaluate, http_ask
-    from .evaluate import compare as compare_configurations
-    from .questions import load_questions, locate_evidence, question_files
+    from .evaluation.evaluate import below_thresholds, configurations, engine_ask, evaluate, http_ask
+    from .evaluation.evaluate import compare as compare_configurations
+    from .evaluation.questions import load_questions, locate_evidence, question_files
 
     if url and not url.startswith(("http://", "https://")):
         raise click.BadParameter("give the server's address as http://HOST:PORT.",
@@ -310,7 +310,7 @@ def progress_bar(total: int):
 def compared_engines(corpus, **fixed):
     """``qa eval --compare``'s engines: one in-process engine over ``corpus`` per configuration."""
     from .engine import Engine
-    from .evaluate import engine_ask
+    from .evaluation.evaluate import engine_ask
 
     return lambda normalisation, variant, **bm25: engine_ask(Engine.from_corpus(
         corpus, normalisation=normalisation, variant=variant, **fixed, **bm25))
@@ -322,12 +322,12 @@ def squad_eval(path: str, url: str | None, out: str, compare: bool = False) -> N
     from datetime import UTC, datetime
 
     from . import report as rendering
-    from . import squad
+    from .answering.reader import Reader
     from .cache import cache_dir
     from .engine import Engine
-    from .evaluate import compare as compare_configurations
-    from .evaluate import configurations, engine_ask, http_ask
-    from .reader import Reader
+    from .evaluation import squad
+    from .evaluation.evaluate import compare as compare_configurations
+    from .evaluation.evaluate import configurations, engine_ask, http_ask
 
     if url and not url.startswith(("http://", "https://")):
         raise click.BadParameter("give the server's address as http://HOST:PORT.", param_hint="--url")

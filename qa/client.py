@@ -9,9 +9,9 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from .documents_api import ARTICLE_TYPE, TOKEN_ENV
 from .errors import QAError
 from .folder import check_name
+from .service.documents_api import ARTICLE_TYPE, TOKEN_ENV
 
 TIMEOUT_SECONDS = 120  # an article is parsed before the answer: a long one takes a while
 

@@ -13,10 +13,14 @@ from pathlib import Path
 import numpy as np
 
 from . import cache
-from .answer import DEFAULT_TOP_K, TOP_PASSAGES, asked_noun, classify, fits
+from .answering.answer import DEFAULT_TOP_K, TOP_PASSAGES, asked_noun, classify, fits
+from .answering.explain import explain
+from .answering.rank import Ranked, document_shares, rerank
+from .answering.reader import Evidence, Reader, Span, answerable_share, spans_of
+from .answering.result import Neighbour, RankedPassage, Result
+from .answering.roles import fills_asked_role
 from .corpus import Document, corpus_files
 from .errors import CorpusError, NotFound
-from .explain import explain
 from .index import DEFAULT_VARIANT, K1, B, Index, Vocabulary
 from .library import Entry, Library
 from .nlp import (
@@ -40,10 +44,6 @@ from .passages import (
     subject_pronouns,
 )
 from .question_tokenizer import QuestionTokenizer
-from .rank import Ranked, document_shares, rerank
-from .reader import Evidence, Reader, Span, answerable_share, spans_of
-from .result import Neighbour, RankedPassage, Result
-from .roles import fills_asked_role
 
 log = logging.getLogger(__name__)
 

@@ -49,7 +49,7 @@ def tiny_engine():
 @pytest.fixture
 def app(engine):
     """The Flask app over the session's engine (the engine is built once, the app per test)."""
-    from qa.app import create_app
+    from qa.service.app import create_app
 
     return create_app({"TESTING": True}, engine=engine)
 

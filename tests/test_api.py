@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from qa.api import MAX_BODY, MAX_QUESTION
+from qa.service.api import MAX_BODY, MAX_QUESTION
 
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
 ASK_KEYS = {"question", "answer", "no_answer_reason", "no_answer_code", "passages", "took_ms"}
@@ -260,7 +260,7 @@ def test_unknown_api_path_is_404_problem(client, path):
 
 
 def test_unexpected_failure_is_a_500_problem_without_internals(engine):
-    from qa.app import create_app
+    from qa.service.app import create_app
 
     app = create_app(engine=engine)
 
@@ -498,7 +498,7 @@ def test_cross_origin_calls_are_off_by_default(client):
 
 
 def test_chosen_origins_get_cors_headers_and_preflights_are_answered(engine):
-    from qa.app import create_app
+    from qa.service.app import create_app
 
     app = create_app({"QA_CORS_ORIGINS": ["https://tool.example"]}, engine=engine)
     client = app.test_client()
@@ -523,14 +523,14 @@ def test_chosen_origins_get_cors_headers_and_preflights_are_answered(engine):
     ("https://a.example,*", ["*"]),
 ])
 def test_cors_origins_are_read_from_the_environment(value, expected):
-    from qa.cors import origins
+    from qa.service.cors import origins
 
     assert origins(value) == expected
 
 
 def test_a_cors_setting_that_is_not_an_origin_is_a_clear_error():
-    from qa.cors import origins
     from qa.errors import ConfigError
+    from qa.service.cors import origins
 
     with pytest.raises(ConfigError, match="QA_CORS_ORIGINS has 'example.org', which is not an origin"):
         origins("example.org")

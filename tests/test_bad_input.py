@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from qa.api import MAX_BODY, MAX_QUESTION
+from qa.service.api import MAX_BODY, MAX_QUESTION
 
 from .test_api import assert_problem
 
@@ -45,7 +45,7 @@ def spy(engine):
 
 @pytest.fixture(scope="module")
 def spied_app(spy):
-    from qa.app import create_app
+    from qa.service.app import create_app
 
     return create_app({"TESTING": True}, engine=spy)
 
@@ -206,7 +206,7 @@ CATALOGUE = [
     route("nul-in-path", "GET", "/api/ask%00", 404, "nothing at this path"),
     route("long-path", "GET", "/api/" + "a" * 5000, 404, "nothing at this path"),
     route("upper-case-api", "GET", "/API/ask", 404, "There is no page here"),
-    route("traversal", "GET", "/static/../qa/app.py", 404, "There is no page here"),
+    route("traversal", "GET", "/static/../qa/service/app.py", 404, "There is no page here"),
     route("encoded-traversal", "GET", "/static/%2e%2e/pyproject.toml", 404, "There is no page here"),
     route("page-post", "POST", "/", 405, "POST is not allowed here"),
     # --- the page: the same payloads through /?q= ---------------------------------------------

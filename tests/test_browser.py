@@ -25,7 +25,7 @@ def live_server(engine):
     """The app on 127.0.0.1 at a free port, served from a thread for this module's tests."""
     from werkzeug.serving import make_server
 
-    from qa.app import create_app
+    from qa.service.app import create_app
 
     server = make_server("127.0.0.1", 0, create_app(engine=engine), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -32,7 +32,7 @@ def folder(tmp_path):
 
 @pytest.fixture
 def writable_server(folder):
-    from qa.app import create_app
+    from qa.service.app import create_app
 
     server, thread, base = serve(create_app({"QA_CORPUS": str(folder), "QA_ADMIN_TOKEN": TOKEN}))
     yield base
@@ -100,7 +100,7 @@ def test_a_wrong_token_or_a_bad_article_shows_what_to_fix(page, writable_server,
 
 
 def test_without_writes_the_page_has_no_form(page, folder):
-    from qa.app import create_app
+    from qa.service.app import create_app
 
     server, thread, base = serve(create_app({"QA_CORPUS": str(folder), "QA_ADMIN_TOKEN": None}))
     try:

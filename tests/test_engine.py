@@ -238,7 +238,7 @@ def test_the_doer_of_the_asked_verb_lifts_its_sentence(engine):
     ("Who banished Trotsky?", False), ("Who was Trotsky?", False), ("When was she born?", False),
 ])
 def test_a_passive_question_is_told_from_a_copula_or_an_active_one(question, passive):
-    from qa.answer import classify
+    from qa.answering.answer import classify
 
     assert classify(question).passive is passive
 

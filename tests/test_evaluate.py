@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from qa.cli import cli
 from qa.corpus import read_corpus
 from qa.errors import InvalidQuestionsFile, QAError
-from qa.evaluate import (
+from qa.evaluation.evaluate import (
     Outcome,
     Report,
     below_thresholds,
@@ -29,7 +29,7 @@ from qa.evaluate import (
     summarise,
     token_f1,
 )
-from qa.questions import (
+from qa.evaluation.questions import (
     Question,
     load_questions,
     locate_evidence,
@@ -440,7 +440,7 @@ def test_eval_compare_puts_configurations_side_by_side(tiny_questions, tmp_path)
 
 
 def test_compare_marks_the_best_row_and_each_row_s_difference_to_the_default():
-    from qa.report import versus_default
+    from qa.evaluation.report import versus_default
 
     rows = [{"name": "default", "summary": {"f1": 0.5, "p": 2.0}},
             {"name": "worse", "summary": {"f1": 0.4, "p": 1.0}},

@@ -79,7 +79,7 @@ STARTUP_FAULTS = [
 @pytest.fixture
 def no_gunicorn(monkeypatch):
     """``qa serve`` in-process must stop before gunicorn runs; if it got there, fail instead of serving."""
-    from qa.server import Server
+    from qa.service.server import Server
 
     def refuse(self):
         raise AssertionError("qa serve went on to serve despite the fault")

@@ -1,4 +1,4 @@
-"""The reader's model file is what ``python -m qa.fit`` makes of the SQuAD development articles."""
+"""The reader's model file is what ``python -m qa.evaluation.fit`` makes of the SQuAD development articles."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from qa import fit
-from qa.reader import MODEL_FILE
+from qa.answering.reader import MODEL_FILE
+from qa.evaluation import fit
 
 
 def test_logistic_regression_recovers_a_known_weight():

@@ -27,7 +27,7 @@ from schemathesis.checks import (
 )
 from schemathesis.generation import GenerationMode
 
-from qa.openapi import document
+from qa.service.openapi import document
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance, negative_data_rejection,
@@ -41,7 +41,7 @@ ENGINE_FUZZ = settings(max_examples=300, deadline=None, database=None,
 
 @pytest.fixture(scope="module")
 def api_schema(engine):
-    from qa.app import create_app
+    from qa.service.app import create_app
 
     return schemathesis.openapi.from_wsgi("/api/openapi.json",
                                           create_app({"TESTING": True}, engine=engine))

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from qa.errors import ServiceBusy
-from qa.gate import Gate
+from qa.service.gate import Gate
 
 from .test_api import assert_problem
 from .test_bad_input import CountingEngine
@@ -27,7 +27,7 @@ def spy(engine):
 @pytest.fixture
 def busy_app(spy):
     """An app whose gate never admits: QA_MAX_ASKING = 0 and no wait."""
-    from qa.app import create_app
+    from qa.service.app import create_app
 
     app = create_app({"TESTING": True, "QA_MAX_ASKING": 0, "QA_BUSY_WAIT": 0}, engine=spy)
     spy.asked.clear()
@@ -110,28 +110,28 @@ def test_bad_input_is_still_400_when_busy(busy_app):
 
 def test_the_gate_held_by_another_request_makes_the_next_one_busy(spy):
     """The default app (one slot, a short wait): with its slot held, a question is turned away."""
-    from qa.app import create_app
+    from qa.service.app import create_app
 
     app = create_app({"TESTING": True, "QA_BUSY_WAIT": 0}, engine=spy)
     spy.asked.clear()
     client = app.test_client()
-    with app.extensions["qa.gate"].admit():
+    with app.extensions["qa.service.gate"].admit():
         assert client.post("/api/ask", json={"question": ASK}).status_code == 503
     assert client.post("/api/ask", json={"question": ASK}).status_code == 200
     assert spy.asked == [ASK]
 
 
 def test_default_is_one_question_at_a_time_per_worker(app):
-    assert app.extensions["qa.gate"].limit == 1
-    assert 0 < app.extensions["qa.gate"].wait <= 5
+    assert app.extensions["qa.service.gate"].limit == 1
+    assert 0 < app.extensions["qa.service.gate"].wait <= 5
 
 
 def test_gunicorn_bounds_its_queues_and_replaces_workers_now_and_then(monkeypatch):
-    from qa.server import options
+    from qa.service.server import options
 
     monkeypatch.delenv("QA_MAX_REQUESTS", raising=False)
     settings = options("127.0.0.1", 8000, 2)
-    assert settings["worker_class"] == "qa.worker.Worker" and 0 < settings["keepalive"] <= 10
+    assert settings["worker_class"] == "qa.service.worker.Worker" and 0 < settings["keepalive"] <= 10
     assert 0 < settings["worker_connections"] <= 1000 and 0 < settings["backlog"] <= 2048
     assert settings["max_requests"] > 0 and 0 < settings["max_requests_jitter"] < settings["max_requests"]
     monkeypatch.setenv("QA_MAX_REQUESTS", "0")
@@ -143,19 +143,19 @@ def test_each_poll_accepts_many_waiting_connections_whatever_gunicorn_sets():
     connections waiting seconds in the kernel, where no shedder sees them."""
     from gunicorn.workers import ggevent
 
-    from qa.worker import MAX_ACCEPT, Listener
+    from qa.service.worker import MAX_ACCEPT, Listener
 
     assert MAX_ACCEPT >= 50
     server = Listener(("127.0.0.1", 0), handle=lambda *args: None)
     server.max_accept = 1  # what gunicorn's GeventWorker.run() does
     assert server.max_accept == MAX_ACCEPT
-    assert hasattr(ggevent, "StreamServer")  # the name qa.worker.Worker.run() points at Listener
+    assert hasattr(ggevent, "StreamServer")  # the name qa.service.worker.Worker.run() points at Listener
 
 
 @pytest.mark.parametrize("value", ["many", "-1", "1e4", "٣"])
 def test_a_bad_max_requests_setting_stops_start_up_with_a_clear_message(monkeypatch, value):
     from qa.errors import StartupError
-    from qa.server import options
+    from qa.service.server import options
 
     monkeypatch.setenv("QA_MAX_REQUESTS", value)
     with pytest.raises(StartupError, match="QA_MAX_REQUESTS=.* is not a whole number"):
@@ -171,7 +171,7 @@ def test_under_gevent_freeing_a_slot_does_not_send_the_holder_to_the_back_of_the
     import sys
 
     script = ("from gevent import monkey; monkey.patch_all()\n"
-              "import gevent\nfrom qa.gate import Gate\n"
+              "import gevent\nfrom qa.service.gate import Gate\n"
               "gate, order = Gate(), []\n"
               "with gate.admit():\n"
               "    other = gevent.spawn(order.append, 'another greenlet ran')\n"

@@ -243,7 +243,7 @@ def test_the_queue_wait_sees_requests_waiting_behind_work_that_does_not_yield():
     behind another's 0.3 s in the same round of the loop has waited at least that; the next request
     on its own connection, sent while it was served, has not waited behind it."""
     script = ("from gevent import monkey; monkey.patch_all()\n"
-              "import time, gevent\nfrom qa.shed import QueueWait\n"
+              "import time, gevent\nfrom qa.service.shed import QueueWait\n"
               "wait, seen = QueueWait(), []\n"
               "wait.start(); gevent.sleep(0.05)\n"
               "def work(seconds):\n"
@@ -269,7 +269,7 @@ def test_only_a_long_wait_in_a_queue_is_shed():
     served in the same round of the loop, not after a pause with a few; health is exempt."""
     from werkzeug.test import Client
 
-    from qa.shed import MAX_WAIT, MIN_QUEUE, Shedder
+    from qa.service.shed import MAX_WAIT, MIN_QUEUE, Shedder
 
     class Loop:  # what test_the_queue_wait_sees_... measures for real
         waits = (0.0, 1)

@@ -17,10 +17,10 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from werkzeug.test import Client
 
-from qa.api_docs import DOCS_PATH
-from qa.gate import Gate
-from qa.openapi import document
-from qa.shed import MIN_QUEUE, QueueWait, Shedder
+from qa.service.api_docs import DOCS_PATH
+from qa.service.gate import Gate
+from qa.service.openapi import document
+from qa.service.shed import MIN_QUEUE, QueueWait, Shedder
 
 META_SCHEMA = Path(__file__).parent / "data" / "openapi-3.1.schema.json"
 BASE = "urn:article-qa:openapi"
@@ -146,7 +146,7 @@ def test_objects_are_closed_and_say_what_they_require(spec):
 @pytest.fixture(scope="module")
 def writable(tmp_path_factory):
     """A client of an app over a folder corpus (the tiny one) with writes enabled."""
-    from qa.app import create_app
+    from qa.service.app import create_app
 
     from .conftest import TINY
 
@@ -219,7 +219,7 @@ def test_real_responses_conform(client, writable, spec, registry, method, path, 
         client = writable
     url = kwargs.pop("_url", path)
     if status == 503:  # a gate with no slot: every question is turned away as busy
-        client.application.extensions["qa.gate"] = Gate(limit=0, wait=0)
+        client.application.extensions["qa.service.gate"] = Gate(limit=0, wait=0)
     response = client.open(url, method=method.upper(), **kwargs)
     assert response.status_code == status, response.get_data(as_text=True)
     for name in spec["paths"][path][method]["responses"][str(status)].get("headers", {}):

@@ -9,9 +9,9 @@ import pytest
 from markupsafe import escape
 from spacy.displacy.render import DEFAULT_LABEL_COLORS
 
-from qa.app import WEB
-from qa.marks import segments
-from qa.pages import COLOUR_CHANGES
+from qa.service.app import WEB
+from qa.service.marks import segments
+from qa.service.pages import COLOUR_CHANGES
 
 XSS = '<script>alert(1)</script><img src=x onerror=alert(1)>'
 VOID = {"meta", "link", "input", "img", "br", "hr", "source", "wbr"}
@@ -341,7 +341,7 @@ def test_segments_keep_every_character_and_skip_overlapping_entities():
 
 
 def test_several_documents_get_a_picker_that_narrows_the_answer(mixed_engine):
-    from qa.app import create_app
+    from qa.service.app import create_app
 
     client = create_app({"TESTING": True}, engine=mixed_engine).test_client()
     page = client.get("/").get_data(as_text=True)
@@ -357,8 +357,8 @@ def test_the_answer_says_how_likely_it_is_to_be_right(client):
 
 
 def test_examples_are_only_questions_the_engine_answers_right(engine):
-    from qa.evaluate import token_f1
-    from qa.pages import _listed_questions, examples
+    from qa.evaluation.evaluate import token_f1
+    from qa.service.pages import _listed_questions, examples
 
     golds = {q.question: q.answers for q in _listed_questions(engine)}
     shown = examples(engine)
@@ -378,7 +378,7 @@ def test_the_error_heading_fits_the_error(client, path, status, heading):
 
 
 def test_a_busy_service_is_not_called_a_wrong_question(engine):
-    from qa.app import create_app
+    from qa.service.app import create_app
 
     app = create_app({"TESTING": True, "QA_MAX_ASKING": 0, "QA_BUSY_WAIT": 0}, engine=engine)
     response = app.test_client().get("/?q=When+did+Eitingon+die%3F")
@@ -388,7 +388,7 @@ def test_a_busy_service_is_not_called_a_wrong_question(engine):
 
 
 def test_the_script_picks_error_headings_from_the_same_table(client):
-    from qa.pages import ERROR_HEADINGS
+    from qa.service.pages import ERROR_HEADINGS
 
     script = (WEB / "static" / "app.js").read_text(encoding="utf-8")
     assert "data.headings" in script and "Something is wrong" not in script
@@ -399,8 +399,8 @@ def test_the_script_picks_error_headings_from_the_same_table(client):
 # --- how many passages -----------------------------------------------------------------------------
 
 def test_the_page_shows_the_api_s_default_number_of_passages_and_offers_others(client):
-    from qa.api import DEFAULT_TOP_K as API_DEFAULT
     from qa.engine import Engine
+    from qa.service.api import DEFAULT_TOP_K as API_DEFAULT
 
     _, root = page(client, q="Who killed Trotsky?")
     assert len(root.find_all("li", class_="passage")) == API_DEFAULT == 3
@@ -544,7 +544,7 @@ def test_an_unknown_document_is_the_site_s_404_page(client):
 # --- the API, to read --------------------------------------------------------------------------------
 
 def test_the_api_page_renders_the_openapi_document_and_is_linked(client, app):
-    spec = app.extensions["qa.openapi"]
+    spec = app.extensions["qa.service.openapi"]
     response, root = page_at(client, "/api/docs")
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)

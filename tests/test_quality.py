@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.evaluate import FIGURES, engine_ask, evaluate
-from qa.questions import load_questions, question_files
+from qa.evaluation.evaluate import FIGURES, engine_ask, evaluate
+from qa.evaluation.questions import load_questions, question_files
 
 from .conftest import ROOT
 
@@ -79,8 +79,8 @@ def test_figure_stays_at_or_below_its_ceiling(summaries, name, figure, ceiling):
 
 @pytest.fixture(scope="session")
 def squad_summary():
-    from qa import fit, squad
-    from qa.reader import Reader
+    from qa.answering.reader import Reader
+    from qa.evaluation import fit, squad
 
     engine, questions = fit.build()
     engine.reader = Reader()  # fitted prior: the confidence as calibrated on SQuAD's own mix
@@ -104,9 +104,9 @@ def test_squad_figure_stays_at_or_below_its_ceiling(squad_summary, figure, ceili
 @pytest.fixture(scope="session")
 def mixed_folder_engine(tmp_path_factory):
     """One folder of four articles: Eitingon, Marie Curie and the two SQuAD development ones."""
-    from qa import fit, squad
     from qa.cache import cache_dir
     from qa.engine import Engine
+    from qa.evaluation import fit, squad
 
     folder = tmp_path_factory.mktemp("four")
     for name, corpus in SETS.items():

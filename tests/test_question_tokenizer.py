@@ -6,8 +6,8 @@ import random
 
 import pytest
 
+from qa.evaluation.questions import load_questions
 from qa.question_tokenizer import MAX_RUN, QuestionTokenizer, bounded_runs
-from qa.questions import load_questions
 
 from .conftest import ROOT
 

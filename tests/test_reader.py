@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from qa.answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, QuestionType, classify
-from qa.reader import FEATURES, Evidence, Reader, Reason, _hops, features, load_model, spans_of
+from qa.answering.answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, QuestionType, classify
+from qa.answering.reader import FEATURES, Evidence, Reader, Reason, _hops, features, load_model, spans_of
 
 WHEN = QuestionType("when", ("DATE", "TIME"))
 WHAT = QuestionType("what", ())
@@ -107,13 +107,13 @@ def test_a_higher_share_of_answerable_questions_raises_every_confidence():
 def test_a_model_file_missing_a_weight_says_how_to_refit():
     model = dict(load_model())
     model["weights"] = {k: v for k, v in model["weights"].items() if k != "fits_type"}
-    with pytest.raises(ValueError, match="python -m qa.fit"):
+    with pytest.raises(ValueError, match="python -m qa.evaluation.fit"):
         Reader(model)
 
 
 def test_the_share_of_answerable_questions_is_checked(monkeypatch):
+    from qa.answering.reader import answerable_share
     from qa.errors import StartupError
-    from qa.reader import answerable_share
 
     monkeypatch.setenv("QA_ANSWERABLE_SHARE", "1.5")
     with pytest.raises(StartupError, match="between 0 and 1"):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM
-from qa.roles import fills_asked_role, role
+from qa.answering.answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM
+from qa.answering.roles import fills_asked_role, role
 
 # "Mercader attacked and fatally wounded Trotsky": coordinated verbs share the subject
 ACTIVE = [("PROPN", "nsubj", 1), ("VERB", "ROOT", 1), ("CCONJ", "cc", 1), ("ADV", "advmod", 4),

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from qa import squad
 from qa.errors import InvalidQuestionsFile
+from qa.evaluation import squad
 
 from .conftest import ROOT
 

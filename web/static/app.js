@@ -26,7 +26,7 @@
     return node;
   }
 
-  // Mirrors segments() in qa/marks.py. Offsets count code points (Python's str), not UTF-16 units.
+  // Mirrors segments() in qa/service/marks.py. Offsets count code points (Python's str), not UTF-16 units.
   function segments(text, entities, matches, answer) {
     const chars = Array.from(text);
     const terms = matches.map((m) => [m.start, m.end, m.refers_to || null]);
@@ -199,12 +199,12 @@
     return el("p", { class: kind }, el("span", { class: "context-label" }, label), ` ${text}`);
   }
 
-  // Mirrors sentence() in qa/pages.py.
+  // Mirrors sentence() in qa/service/pages.py.
   function sentence(text) {
     return text ? text[0].toUpperCase() + text.slice(1) : "";
   }
 
-  // Mirrors summary() in qa/pages.py.
+  // Mirrors summary() in qa/service/pages.py.
   function summary(result) {
     const n = result.passages.length;
     if (!n) return "";
@@ -226,7 +226,7 @@
     setStatus(summary(result));
   }
 
-  function heading(status) {  // as error_heading in qa/pages.py
+  function heading(status) {  // as error_heading in qa/service/pages.py
     const h = data.headings;
     if (status === null) return h.unreachable;
     return h[String(status)] || (status >= 500 ? h["5xx"] : h["400"]);

@@ -15,14 +15,14 @@ from flask.json.provider import DefaultJSONProvider
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from ..engine import Engine, corpus_path, corpus_recursive
+from ..errors import QAError, problem
+from ..live import Live
 from . import api, api_docs, cors, documents_api, gate, openapi, pages, reading
-from .engine import Engine, corpus_path, corpus_recursive
-from .errors import QAError, problem
-from .live import Live
 
 log = logging.getLogger(__name__)
 
-WEB = Path(__file__).resolve().parent.parent / "web"
+WEB = Path(__file__).resolve().parents[2] / "web"
 STATIC, TEMPLATES = WEB / "static", WEB / "templates"  # apart, so no template is served as a file
 API_CACHE_CONTROL = "no-store"  # answers are cheap, may be private and change with the corpus
 SECURITY_HEADERS = {
@@ -74,10 +74,10 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         app.config["QA_CORS_ORIGINS"] = cors.origins()
     app.extensions["qa.live"] = Live(engine or Engine.from_corpus(
         app.config["QA_CORPUS"], recursive=app.config["QA_CORPUS_RECURSIVE"]))
-    app.extensions["qa.gate"] = gate.Gate(app.config["QA_MAX_ASKING"], app.config["QA_BUSY_WAIT"],
+    app.extensions["qa.service.gate"] = gate.Gate(app.config["QA_MAX_ASKING"], app.config["QA_BUSY_WAIT"],
                                           app.config["QA_RETRY_AFTER"])
-    app.extensions["qa.openapi"] = openapi.document()
-    app.extensions["qa.openapi.json"] = app.json.dumps(app.extensions["qa.openapi"])
+    app.extensions["qa.service.openapi"] = openapi.document()
+    app.extensions["qa.service.openapi.json"] = app.json.dumps(app.extensions["qa.service.openapi"])
     app.register_blueprint(api.bp)
     app.register_blueprint(documents_api.bp)
     app.register_blueprint(pages.bp)

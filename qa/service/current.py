@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from .live import Snapshot
+from ..live import Snapshot
 
 
 def snapshot() -> Snapshot:

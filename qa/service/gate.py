@@ -17,7 +17,7 @@ import contextlib
 import threading
 from collections.abc import Iterator
 
-from .errors import ServiceBusy
+from ..errors import ServiceBusy
 
 DEFAULT_LIMIT = 1
 DEFAULT_WAIT = 0.5  # seconds; a question takes about 1 ms on the sample corpus

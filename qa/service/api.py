@@ -9,11 +9,11 @@ from typing import Any
 
 from flask import Blueprint, Request, current_app, request, url_for
 
+from ..answering.answer import DEFAULT_TOP_K, MAX_TOP_K
+from ..errors import InvalidRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
+from ..passages import by_document as passages_by_document
+from ..passages import passage_key
 from . import current
-from .answer import DEFAULT_TOP_K, MAX_TOP_K
-from .errors import InvalidRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
-from .passages import by_document as passages_by_document
-from .passages import passage_key
 
 MAX_BODY = 16 * 1024
 MAX_QUESTION = 1000
@@ -108,7 +108,7 @@ def ask_get():
 def ask(question: str, top_k: int, documents: list[str] | None = None,
         min_confidence: float | None = None, context: int = 0, explain: bool = True) -> dict[str, Any]:
     """The engine's answer as plain data, once this worker's gate admits the question (else 503)."""
-    with current_app.extensions["qa.gate"].admit():
+    with current_app.extensions["qa.service.gate"].admit():
         return _engine().ask(question, top_k, documents, min_confidence, context, explain).to_dict()
 
 
@@ -186,7 +186,7 @@ def health():
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3.1 description of this API (serialised once, at start-up)."""
-    return current_app.response_class(current_app.extensions["qa.openapi.json"],
+    return current_app.response_class(current_app.extensions["qa.service.openapi.json"],
                                       mimetype="application/json")
 
 

@@ -1,5 +1,5 @@
 """Re-rank BM25's candidates: a bonus for holding the kind of answer asked for, another when that
-answer plays the part the wh-word plays (``qa.roles``), a document prior.
+answer plays the part the wh-word plays (``qa.answering.roles``), a document prior.
 
 Each stage's score is kept beside the others (as DrQA keeps doc_score and span_score); the combined
 score is a property, so an explanation can show every part without recovering one by subtraction.

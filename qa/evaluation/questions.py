@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import InvalidQuestionsFile
+from ..errors import InvalidQuestionsFile
 
 TYPES = ("who", "when", "where", "how_many", "why", "what", "yes_no")
 REQUIRED = ("id", "question", "type", "evidence", "answers")
@@ -45,7 +45,7 @@ def squash(text: str) -> str:
 def question_files(corpus: str | Path, recursive: bool = False) -> list[Path]:
     """A corpus's question files: ``<name>.questions.jsonl`` beside each article, else the
     folder's ``questions.jsonl``."""
-    from .corpus import corpus_files
+    from ..corpus import corpus_files
 
     articles = corpus_files(corpus, recursive)
     found = [f for a in articles if (f := a.with_name(a.stem + SUFFIX)).is_file()]

@@ -13,10 +13,9 @@ from pathlib import Path
 from flask import Blueprint, current_app, request
 from werkzeug.routing import BaseConverter
 
-from . import current, folder
-from .api import summary
-from .corpus import MAX_FILE_BYTES, check_size
-from .errors import (
+from .. import folder
+from ..corpus import MAX_FILE_BYTES, check_size
+from ..errors import (
     CorpusError,
     Forbidden,
     InvalidRequest,
@@ -25,7 +24,9 @@ from .errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from .live import Live, off_loop
+from ..live import Live, off_loop
+from . import current
+from .api import summary
 
 TOKEN_ENV = "QA_ADMIN_TOKEN"
 ARTICLE_TYPE = "text/plain; charset=utf-8"

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 
-from .errors import QAError
+from ..errors import QAError
 from .questions import TYPES, Question, squash
 
 RR_CUTOFF = 10
@@ -286,9 +286,9 @@ def configurations() -> list[tuple]:
     """(name, Normalisation, BM25 variant[, BM25 k1/b]) for ``qa eval --compare``: the naive
     baseline, the default, each normalisation step added to the baseline and taken out of the
     default, and the BM25 parameters."""
-    from .index import DEFAULT_VARIANT
-    from .nlp import DEFAULT_NORMALISATION as D
-    from .nlp import Normalisation
+    from ..index import DEFAULT_VARIANT
+    from ..nlp import DEFAULT_NORMALISATION as D
+    from ..nlp import Normalisation
 
     base = Normalisation(whitespace=True, lowercase=True, drop_stop=False, drop_punct=False,
                          stem=False)

@@ -1,6 +1,6 @@
 """Show an evaluation: a terminal table, report.json, report.md and a PNG figure.
 
-Rendering only: every figure comes from ``qa.evaluate``, so the outputs cannot disagree.
+Rendering only: every figure comes from ``qa.evaluation.evaluate``, so the outputs cannot disagree.
 """
 
 from __future__ import annotations

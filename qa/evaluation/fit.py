@@ -1,6 +1,7 @@
 """Fit the reader's two small logistic models on the SQuAD 2.0 development articles, and its threshold.
 
-``python -m qa.fit`` rewrites ``qa/reader_model.json``; the tests check that it reproduces the file.
+``python -m qa.evaluation.fit`` rewrites ``qa/answering/reader_model.json``; the tests check that it
+reproduces the file.
 1. Candidate scoring: on answerable questions, each candidate span is labelled right when its token F1
    with a gold answer is at least 0.5; the weights of ``reader.FEATURES`` are fitted to that.
 2. Calibration: the best candidate of every question (unanswerable ones included) is labelled right
@@ -18,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import reader as reading
+from .. import reader as reading
 from . import squad
 from .evaluate import RIGHT_F1
 
-DATA = Path(__file__).resolve().parent.parent / "corpus" / "squad" / "dev-v2.0-normans-rhine.json"
+DATA = Path(__file__).resolve().parents[2] / "corpus" / "squad" / "dev-v2.0-normans-rhine.json"
 L2 = 1.0  # penalty on the weights (not the bias), in units of examples
 ITERATIONS = 50
 DIGITS = 4
@@ -122,8 +123,8 @@ def fit(engine, questions) -> dict:
 
 def build(data: Path = DATA):
     """The engine over the development articles and their questions."""
-    from .cache import cache_dir
-    from .engine import Engine
+    from ..cache import cache_dir
+    from ..engine import Engine
 
     articles, questions = squad.load(data)
     folder = squad.write_corpus(articles, cache_dir())

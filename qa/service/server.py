@@ -1,4 +1,4 @@
-"""``qa serve``: the app under gunicorn's gevent worker (qa/worker.py), the engine built once before the fork.
+"""``qa serve``: the app under gunicorn's gevent worker (worker.py), the engine built once before the fork.
 
 Why gevent (measured in benchmarks/hostile.py, figures in the README): gunicorn's threaded worker
 hands each connection to a thread that blocks on it, so 20 slow or 300 silent sockets held every
@@ -17,19 +17,19 @@ from gevent import monkey
 from gevent.monkey import MonkeyPatchWarning
 from gunicorn.app.base import BaseApplication
 
-from .errors import StartupError
+from ..errors import StartupError
 from .shed import Shedder
 
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms worker %(p)s'
 MAX_REQUEST_LINE = 8190  # gunicorn's largest finite limit: room for a 1000-character GET question
 # Overload: each worker holds at most WORKER_CONNECTIONS connections (greenlets), accepts up to
-# qa.worker.MAX_ACCEPT of them at each poll, and the kernel queues at most BACKLOG more (gunicorn's
+# qa.service.worker.MAX_ACCEPT of them at each poll, and the kernel queues at most BACKLOG more (gunicorn's
 # default; with 256 and one accept a poll, 400 clients connecting at once overflowed it and waited
 # 1-2 s for SYN retransmits); a request's headers must arrive within KEEPALIVE seconds (also the
-# idle time of a kept-alive connection), the rest of it within qa.worker.REQUEST_SECONDS; a request
-# that waited in a worker's queue over qa.shed.MAX_WAIT gets 503 + Retry-After at once (qa/shed.py),
-# and one that cannot reach the engine within its gate's wait gets it too (qa/gate.py).
-WORKER_CLASS = "qa.worker.Worker"
+# idle time of a kept-alive connection), the rest of it within qa.service.worker.REQUEST_SECONDS; a request
+# that waited in a worker's queue over qa.service.shed.MAX_WAIT gets 503 + Retry-After at once (shed.py),
+# and one that cannot reach the engine within its gate's wait gets it too (gate.py).
+WORKER_CLASS = "qa.service.worker.Worker"
 WORKER_CONNECTIONS = 1000
 BACKLOG = 2048
 KEEPALIVE = 5
@@ -57,8 +57,8 @@ class Server(BaseApplication):
 def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
         corpus: str | None = None, recursive: bool = False) -> None:
     """Check the address, build the engine (StartupError subclasses on failure), then serve."""
+    from ..engine import Engine, corpus_path
     from .app import create_app
-    from .engine import Engine, corpus_path
 
     check_address(host, port)
     settings = options(host, port, workers)

@@ -6,7 +6,7 @@ this worker bounds the rest (body, answer, response) by ``REQUEST_SECONDS``. Req
 refuses itself (400, 414, 431 ...) get the app's security headers and problem+json like every
 other error, with our own detail (never the request's text); a 413 closes the connection instead of
 draining the body it refused. Each poll of the loop accepts up to ``MAX_ACCEPT`` waiting connections,
-so that under load new connections reach the shedder (qa/shed.py) instead of waiting in the kernel.
+so that under load new connections reach the shedder (qa/service/shed.py) instead of waiting in the kernel.
 """
 
 from __future__ import annotations

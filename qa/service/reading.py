@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
+from ..passages import Passage
 from . import current
-from .passages import Passage
 
 bp = Blueprint("reading", __name__)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import __version__
+from .. import __version__
+from ..corpus import MAX_FILE_BYTES
+from ..folder import MAX_NAME, NAME_PATTERN, NAME_RULE
 from .api import (
     CONTROL_CHARACTERS,
     DEFAULT_LIMIT,
@@ -16,9 +18,7 @@ from .api import (
     MAX_QUESTION,
     MAX_TOP_K,
 )
-from .corpus import MAX_FILE_BYTES
 from .documents_api import TOKEN_ENV
-from .folder import MAX_NAME, NAME_PATTERN, NAME_RULE
 
 PROBLEM = "application/problem+json"
 

@@ -5,7 +5,8 @@ Candidates are the passage's named entities and the phrases its parse gave at in
 (``qa.syntax``). Each is described by general features (the kind of answer the question asks for,
 words not already in the question, closeness in words and in the parse to the question's matched
 words, the passage's rank and match), scored by a logistic model and calibrated by a second one,
-both fitted on the SQuAD 2.0 development articles by ``python -m qa.fit`` into ``reader_model.json``.
+both fitted on the SQuAD 2.0 development articles by ``python -m qa.evaluation.fit`` into
+``reader_model.json``.
 """
 
 from __future__ import annotations
@@ -230,7 +231,7 @@ def sigmoid(z: float) -> float:
 
 def answerable_share() -> float:
     """$QA_ANSWERABLE_SHARE (a number between 0 and 1, exclusive) or the default."""
-    from .errors import StartupError
+    from ..errors import StartupError
 
     raw = os.environ.get("QA_ANSWERABLE_SHARE")
     if not raw:
@@ -251,7 +252,7 @@ def _logit(p: float) -> float:
 
 @lru_cache(maxsize=1)
 def load_model(path: Path = MODEL_FILE) -> dict:
-    """The fitted weights and threshold (written by ``python -m qa.fit``)."""
+    """The fitted weights and threshold (written by ``python -m qa.evaluation.fit``)."""
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -267,7 +268,7 @@ class Reader:
             self.threshold = float(model["threshold"])
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"the reader model lacks or garbles {exc}: refit it with "
-                             "`python -m qa.fit`.") from None
+                             "`python -m qa.evaluation.fit`.") from None
         share = fitted_share if answerable_share is None else answerable_share
         self.prior_shift = _logit(share) - _logit(fitted_share)
 

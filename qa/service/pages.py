@@ -16,13 +16,13 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from spacy.displacy.render import DEFAULT_LABEL_COLORS
 
+from ..answering.answer import DEFAULT_TOP_K, MAX_TOP_K
+from ..errors import InvalidQuestionsFile, InvalidRequest
+from ..evaluation.questions import SUFFIX, load_questions
+from ..passages import Passage, by_document
 from . import current
-from .answer import DEFAULT_TOP_K, MAX_TOP_K
 from .api import MAX_QUESTION, ask, int_arg, valid_question
-from .errors import InvalidQuestionsFile, InvalidRequest
 from .marks import segments
-from .passages import Passage, by_document
-from .questions import SUFFIX, load_questions
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def build_site(engine) -> Site:
 
 
 def document_path(name: str) -> str:
-    """Where a document's whole text is read (qa/reading.py); app.js gets these in the page's data."""
+    """Where a document's whole text is read (qa/service/reading.py); app.js gets these in the page's data."""
     return "/documents/" + quote(name, safe="")
 
 
@@ -105,13 +105,13 @@ def label_css(labels: dict[str, dict[str, str]]) -> str:
     rules = [f'[data-label="{name}"] {{ --label-colour: {meta["colour"]}; }}'
              for name, meta in labels.items() if _COLOUR.fullmatch(meta["colour"])]
     return ("/* spaCy displaCy's entity colours (spacy.displacy.render.DEFAULT_LABEL_COLORS), but "
-            f"{', '.join(COLOUR_CHANGES)} (qa/pages.py COLOUR_CHANGES) */\n" + "\n".join(rules) + "\n")
+            f"{', '.join(COLOUR_CHANGES)} (pages.py COLOUR_CHANGES) */\n" + "\n".join(rules) + "\n")
 
 
 def examples(engine) -> list[str]:
     """Example questions the engine answers right, one per question type, checked at start-up
     against the gold answers of each document's ``<name>.questions.jsonl``; none without such files."""
-    from .evaluate import RIGHT_F1, token_f1
+    from ..evaluation.evaluate import RIGHT_F1, token_f1
 
     found: dict[str, str] = {}
     for q in _listed_questions(engine)[:EXAMPLE_CANDIDATES]:

@@ -8,7 +8,7 @@ import re
 from flask import Flask
 from flask_cors import CORS
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 ENV = "QA_CORS_ORIGINS"
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..passages import Entity
 from .answer import Answer
-from .passages import Entity
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""GET /api/docs : the OpenAPI document as a page to read, rendered here from qa/openapi.py (no CDN)."""
+"""GET /api/docs : the OpenAPI document as a page to read, rendered here from openapi.py (no CDN)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ bp = Blueprint("api_docs", __name__)
 @bp.get(DOCS_PATH)
 def page():
     """Every path, method, parameter, body, response and schema, with its description."""
-    spec = current_app.extensions["qa.openapi"]
+    spec = current_app.extensions["qa.service.openapi"]
     return render_template("api_docs.html", info=spec["info"], operations=operations(spec),
                            schemas=[(name, fields(schema), schema.get("description", ""))
                                     for name, schema in spec["components"]["schemas"].items()],

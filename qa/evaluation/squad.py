@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import InvalidQuestionsFile
+from ..errors import InvalidQuestionsFile
 from .evaluate import RIGHT_F1, AskFn, Progress, hit_rate, mean_reciprocal_rank, percentile, reliability
 
 WH_TYPES = ("what", "which", "who", "when", "where", "how many", "how much", "how", "why", "other")
@@ -288,7 +288,7 @@ def http_passages(url: str, documents: Iterable[str], timeout: float = 30.0) -> 
     """Every passage of the documents through a running server's ``GET /api/passages``."""
     import requests
 
-    from .errors import QAError
+    from ..errors import QAError
 
     out = []
     for name in documents:

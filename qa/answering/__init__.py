@@ -1,0 +1,1 @@
+"""The answering stages: analyse the question, rank, read the answer, explain, the result."""

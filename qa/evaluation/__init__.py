@@ -1,0 +1,1 @@
+"""Measuring answers: question files, metrics, reports, SQuAD 2.0, fitting the reader."""
