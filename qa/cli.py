@@ -244,9 +244,9 @@ def eval_command(question_paths: tuple[str, ...], corpus: str | None, recursive:
         return squad_eval(squad_file, url, out, compare)
     from datetime import UTC, datetime
 
-    from . import report as rendering
     from .corpus import read_corpus
     from .engine import corpus_path
+    from .evaluation import report as rendering
     from .evaluation.evaluate import below_thresholds, configurations, engine_ask, evaluate, http_ask
     from .evaluation.evaluate import compare as compare_configurations
     from .evaluation.questions import load_questions, locate_evidence, question_files
@@ -321,10 +321,10 @@ def squad_eval(path: str, url: str | None, out: str, compare: bool = False) -> N
     with ``compare``, for every ranking configuration)."""
     from datetime import UTC, datetime
 
-    from . import report as rendering
     from .answering.reader import Reader
     from .cache import cache_dir
     from .engine import Engine
+    from .evaluation import report as rendering
     from .evaluation import squad
     from .evaluation.evaluate import compare as compare_configurations
     from .evaluation.evaluate import configurations, engine_ask, http_ask

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import reader as reading
+from ..answering import reader as reading
 from . import squad
 from .evaluate import RIGHT_F1
 
