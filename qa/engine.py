@@ -122,6 +122,15 @@ class Engine:
         self.titles = {d.name: d.title for d in documents}
         self.title_terms = {p.document.name: frozenset(t for t, _, _ in p.title_terms) for p in parts}
         self.subject_pronouns = {p.document.name: p.pronouns for p in parts}
+        # inverted once per engine, so a question costs its own words, not the number of documents
+        self._titled: dict[str, set[str]] = {}
+        for name, title in self.title_terms.items():
+            for t in title:
+                self._titled.setdefault(t, set()).add(name)
+        self._by_pronoun: dict[str, list[str]] = {}
+        for name, pronouns in self.subject_pronouns.items():
+            for w in pronouns:
+                self._by_pronoun.setdefault(w, []).append(name)
         self.words = [w for p in parts for w in p.words]
         self.passage_terms = [t for p in parts for t in p.passage_terms]
         self.entity_terms = [t for p in parts for t in p.entity_terms]
@@ -293,8 +302,7 @@ class Engine:
         from a sentence about someone else in another article. None: any document."""
         if len(self.documents) < 2:
             return None
-        asked = set(terms)
-        named = frozenset(name for name, title in self.title_terms.items() if title & asked)
+        named = frozenset(name for t in terms for name in self._titled.get(t, ()))
         return named if named and len(named) < len(self.documents) else None
 
     def reading_inputs(self, text: str, terms: list[str], ranked: list[Ranked], readable=None):
@@ -326,7 +334,7 @@ class Engine:
         """The title terms of the documents a question's he/she/his/her can refer to (their subject is
         a person referred to that way), when that is some documents but not all; else none."""
         words = set(_WORD.findall(text.lower()))
-        referred = [name for name, pronouns in self.subject_pronouns.items() if pronouns & words]
+        referred = list(dict.fromkeys(name for w in sorted(words) for name in self._by_pronoun.get(w, ())))
         if not referred or len(referred) == len(self.documents):
             return []
         return [t for name in referred for t in sorted(self.title_terms[name])]

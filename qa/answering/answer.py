@@ -134,8 +134,3 @@ def fits(qtype: QuestionType, entity) -> bool:
     if entity.label == "DATE" and qtype.kind in ("how_many", "how_long"):
         return bool(DURATION.search(entity.text))
     return True
-
-
-def _gap(a: int, b: int, c: int, d: int) -> int:
-    """Characters between spans [a, b) and [c, d); 0 when they touch or overlap."""
-    return max(0, c - b, a - d)
