@@ -35,3 +35,16 @@ def test_the_model_file_is_reproduced_by_the_fit_script():
         assert made[part].keys() == kept[part].keys()
         for name, value in made[part].items():
             assert value == pytest.approx(kept[part][name], abs=1e-3), f"{part}.{name}"
+
+
+@pytest.mark.slow
+def test_the_held_out_figure_scores_each_article_with_a_reader_fitted_on_the_other_only(capsys):
+    engine, questions = fit.build()
+    fitted = engine.reader
+    figures = fit.held_out(engine, questions)
+    assert engine.reader is fitted
+    assert figures["total"] == len(questions) == 706
+    # fitted on one article, the reader scores about what answering nothing does (45.1 against 45.3)
+    assert 40.0 < figures["f1"] < 50.0 and figures["answer_nothing"] == pytest.approx(45.3, abs=0.1)
+    fit.main(["--held-out"])
+    assert capsys.readouterr().out.startswith(f"f1 {figures['f1']:.1f} ")

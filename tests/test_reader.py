@@ -127,9 +127,21 @@ def test_the_share_of_answerable_questions_is_checked(monkeypatch):
     ("What did the Germanic tribes establish?", OBJECT_FORM), ("Whom could he trust?", OBJECT_FORM),
     ("Who was Emma's brother?", COPULA_FORM), ("What is the famous rock called?", COPULA_FORM),
     ("Who?", None), ("Did Mercader attack Trotsky?", None),
+    ("Who had found refuge in Mexico?", SUBJECT_FORM), ("Which river has flowed north?", SUBJECT_FORM),
+    ("What had he found?", OBJECT_FORM), ("What has the river shortened?", OBJECT_FORM),
+    ("Who has been the leader?", COPULA_FORM),
 ])
 def test_the_wh_words_part_is_read_from_the_words_after_it(question, form):
     assert classify(question).form == form
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("Who was the Soviet revolutionary?", "revolutionary"), ("Who was the assassin of Trotsky?", "assassin"),
+    ("What is the capital?", "capital"), ("What is the delta delimited by?", None),
+    ("When was the Rhine crisis?", None), ("Who killed Trotsky?", None), ("Who was banished?", None),
+])
+def test_a_copula_question_names_the_head_word_of_what_it_asks_to_identify(question, named):
+    assert classify(question).named == named
 
 
 @pytest.mark.parametrize("question", ["How wide is the Rhine?", "How far did the sea level drop?",

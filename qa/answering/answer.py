@@ -60,6 +60,24 @@ FORM_LOOKAHEAD = 3  # words after the wh-word searched for an auxiliary ("what r
 _PASSIVE = re.compile(r"(?:(?:has|have|had|will|would)\s+)?(?:(?:is|are|was|were|be|been)\s+){1,2}"
                       r"[a-z]{2,}ed\b")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+PERFECT = frozenset(["has", "have", "had"])
+# Past participles of common irregular English verbs (the standard irregular-verb table of English
+# grammars): after "has/have/had" right behind the wh-word they make a perfect tense ("Who had found
+# refuge ...?"), whose subject the wh-word is; regular participles end in -ed.
+_IRREGULAR_PARTICIPLES = """
+    arisen awoken been beaten become begun bent bet bid bitten bled blown broken bred brought built
+    burnt burst bought cast caught chosen clung come cost crept cut dealt dug done drawn dreamt drunk
+    driven eaten fallen fed felt fought found fled flung flown forbidden forgotten forgiven frozen got
+    gotten given gone ground grown hung heard hidden hit held hurt kept knelt known laid led leant
+    learnt left lent let lain lit lost made meant met paid put quit read ridden rung risen run said
+    seen sought sold sent set shaken shed shone shot shown shrunk shut sung sunk sat slept slid spoken
+    spent spun split spread sprung stood stolen stuck stung struck sworn swept swum swung taken taught
+    torn told thought thrown understood woken worn wept won wound written"""
+IRREGULAR_PARTICIPLES = frozenset(_IRREGULAR_PARTICIPLES.split())
+IDENTIFYING = frozenset(["who", "what"])  # kinds whose "wh- is X?" asks what X is, not when or where
+# Where the complement of "Who was ..." ends: a preposition, relative word or "to" starts its modifiers.
+_COMPLEMENT_END = frozenset(["of", "in", "on", "at", "for", "with", "by", "to", "from", "that", "who",
+                             "which", "whose", "during", "after", "before", "when", "where", "about"])
 
 
 @dataclass(frozen=True)
@@ -72,6 +90,7 @@ class QuestionType:
     form: str | None = None
     words: frozenset[str] = frozenset()
     passive: bool = False
+    named: str | None = None  # the head word of what "Who was ...?" asks to identify ("revolutionary")
 
 
 @dataclass(frozen=True)
@@ -97,8 +116,10 @@ def classify(question: str) -> QuestionType:
         for pattern, kind, labels in QUESTION_TYPES:
             if pattern.match(rest):
                 after = q[wh.end():]
-                return QuestionType(kind, labels, wh_form(after), words,
-                                    bool(_PASSIVE.match(after.lstrip())))
+                form, passive = wh_form(after), bool(_PASSIVE.match(after.lstrip()))
+                named = (copula_head(after) if form == COPULA_FORM and not passive and kind in IDENTIFYING
+                         else None)
+                return QuestionType(kind, labels, form, words, passive, named)
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES:
         return QuestionType("yes_no", (), None, words)
@@ -112,11 +133,39 @@ def wh_form(after: str) -> str | None:
     ahead = _WORD.findall(after)[:FORM_LOOKAHEAD]
     if not ahead:
         return None
+    first = next((i for i, w in enumerate(ahead) if w in DO_AUXILIARIES or w in BE_AUXILIARIES), None)
+    if first is not None and ahead[first] in PERFECT and first + 1 < len(ahead):
+        following = ahead[first + 1]
+        if following == "been":
+            return COPULA_FORM
+        if _participle(following):
+            return SUBJECT_FORM
     if any(w in DO_AUXILIARIES for w in ahead):
         return OBJECT_FORM
     if any(w in BE_AUXILIARIES for w in ahead):
         return COPULA_FORM
     return SUBJECT_FORM
+
+
+def copula_head(after: str) -> str | None:
+    """The last word of the phrase a "Who was ...?" question asks to identify, before its modifiers:
+    "the Soviet revolutionary" -> "revolutionary", "the assassin of Trotsky" -> "assassin"."""
+    ahead = _WORD.findall(after)
+    start = next((i + 1 for i, w in enumerate(ahead) if w in BE_AUXILIARIES), None)
+    if start is None:
+        return None
+    if any(_participle(w) for w in ahead[start:]):
+        return None  # "What is the delta delimited by?": a passive, not a copula
+    phrase = []
+    for w in ahead[start:]:
+        if w in _COMPLEMENT_END:
+            break
+        phrase.append(w)
+    return phrase[-1] if phrase else None
+
+
+def _participle(word: str) -> bool:
+    return word in IRREGULAR_PARTICIPLES or (len(word) > 3 and word.endswith("ed"))
 
 
 def asked_noun(question: str) -> str | None:

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, Answer, QuestionType, fits
+from .roles import clause
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
 # The share of questions users ask that the article can answer, which the confidence assumes. The
@@ -197,6 +198,32 @@ def _agent_not_asked(qtype: QuestionType, ev: Evidence, head: int) -> bool:
     return any(arcs[m][0] in VERBS and arcs[m][1] == "conj" and arcs[m][2] == verb for m in ev.matched)
 
 
+def _someone_else(qtype: QuestionType, ev: Evidence, span: Span) -> bool:
+    """Whether grammar says the candidate is not what "Who was X?" asks to identify: X's head word
+    is one core argument of a clause and the candidate another (its subject against its object, or
+    a passive's "by" phrase), which name two different things unless the clause says "himself"."""
+    if qtype.named is None or not ev.words:
+        return False
+    mine = _core_role(ev.arcs, span.head)
+    if mine is None:
+        return False
+    return any(ev.words[m] == qtype.named and not span.first <= m <= span.last
+               and _core_role(ev.arcs, m) not in (None, mine) and _core_role(ev.arcs, m)[1] == mine[1]
+               for m in ev.matched)
+
+
+def _core_role(arcs, i: int) -> tuple[str, int] | None:
+    """("doer" | "undergoer", the clause's verb) of a subject, direct object or passive's "by X"."""
+    dep, head = arcs[i][1], arcs[i][2]
+    if dep in ("nsubj", "csubj"):
+        return "doer", clause(arcs, head)
+    if dep in ("dobj", "nsubjpass", "dative"):
+        return "undergoer", clause(arcs, head)
+    if dep == "pobj" and arcs[head][1] == "agent":
+        return "doer", clause(arcs, arcs[head][2])
+    return None
+
+
 def _subject_like(arcs, head: int) -> bool:
     """Whether the token is the doer of its verb: its subject, or the agent of a passive ("by X")."""
     if arcs[head][1] in SUBJECT:
@@ -287,7 +314,7 @@ class Reader:
             for span in ev.spans:
                 if span.terms and span.terms <= asked:
                     continue
-                if _agent_not_asked(qtype, ev, span.head):
+                if _agent_not_asked(qtype, ev, span.head) or _someone_else(qtype, ev, span):
                     continue
                 x = features(qtype, asked, noun, ev, span, top)
                 out.append((_dot(self.weights, x), ev, span, x))

@@ -1,7 +1,8 @@
 """Fit the reader's two small logistic models on the SQuAD 2.0 development articles, and its threshold.
 
 ``python -m qa.evaluation.fit`` rewrites ``qa/answering/reader_model.json``; the tests check that it
-reproduces the file.
+reproduces the file. ``python -m qa.evaluation.fit --held-out`` fits on one article's questions and
+scores the other's (two-fold, by article): the figure that says how much of the fit generalises.
 1. Candidate scoring: on answerable questions, each candidate span is labelled right when its token F1
    with a gold answer is at least 0.5; the weights of ``reader.FEATURES`` are fitted to that.
 2. Calibration: the best candidate of every question (unanswerable ones included) is labelled right
@@ -131,8 +132,32 @@ def build(data: Path = DATA):
     return Engine.from_corpus(folder, reader=reading.Reader.neutral()), questions
 
 
+def held_out(engine, questions, articles=None) -> dict:
+    """SQuAD 2.0's figures over every question, each answered by a reader fitted on the other
+    articles' questions only (the fitted share of answerable questions kept, as ``qa eval --squad``)."""
+    from .evaluate import engine_ask
+
+    articles = articles if articles is not None else squad.load(DATA)[0]
+    passages = squad.engine_passages(engine)
+    outcomes, fitted = [], engine.reader
+    try:
+        for document in sorted({q.document for q in questions}):
+            engine.reader = reading.Reader(fit(engine, [q for q in questions if q.document != document]))
+            scored = [q for q in questions if q.document == document]
+            outcomes += squad.evaluate_squad(engine_ask(engine), articles, scored, passages).outcomes
+    finally:
+        engine.reader = fitted
+    return squad.squad_summary(outcomes)
+
+
 def main(argv: list[str]) -> None:
     engine, questions = build()
+    if argv[:1] == ["--held-out"]:
+        figures = held_out(engine, questions)
+        print(" ".join(f"{k} {figures[k]:.1f}" for k in ("f1", "exact", "HasAns_f1", "NoAns_f1",
+                                                          "answer_nothing")),
+              f"precision {figures['precision']:.3f} answered {figures['answered']}")
+        return
     model = fit(engine, questions)
     out = Path(argv[0]) if argv else reading.MODEL_FILE
     out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
