@@ -440,10 +440,10 @@ class Engine:
 
     def _ranked(self, rank: int, r: Ranked, context: int = 0, explained: bool = True) -> RankedPassage:
         p = self.passages[r.passage]
+        matches = [self._match(p, t, s, e) for t, s, e in self._matched(r)]
+        why = explain(self.index, r, _written(p.text, matches)) if explained else None
         ranked = RankedPassage(rank, r.score, p.text, p.document, p.section, p.sentence_index, p.entities,
-                               [self._match(p, t, s, e) for t, s, e in self._matched(r)],
-                               explain(self.index, r) if explained else None, p.key,
-                               self.titles[p.document])
+                               matches, why, p.key, self.titles[p.document])
         if context:
             ranked.before = self._neighbours(r.passage, context, -1)[::-1]
             ranked.after = self._neighbours(r.passage, context, 1)
@@ -467,6 +467,15 @@ class Engine:
         if p.subject_ref == (start, end):
             match["refers_to"] = self.titles[p.document]
         return match
+
+
+def _written(text: str, matches: list[dict]) -> dict[str, str]:
+    """Each matched term as the passage first writes it ("He (Nahum Eitingon)" for a pronoun)."""
+    out: dict[str, str] = {}
+    for m in matches:
+        word = text[m["start"]:m["end"]]
+        out.setdefault(m["term"], f"{word} ({m['refers_to']})" if "refers_to" in m else word)
+    return out
 
 
 def _joined(arrays: list[np.ndarray], dtype=np.int32) -> np.ndarray:

@@ -265,3 +265,10 @@ def test_the_seed_articles_nameless_sentence_never_answers_its_agent_with_confid
     result = engine.ask(question)
     assert "Soviet revolutionary" in result.passages[0].text
     assert result.answer is None or result.answer.text != "Joseph Stalin" and result.answer.confidence < 0.8
+
+
+def test_an_explanation_names_each_term_as_the_passage_writes_it_not_its_stem(engine):
+    first = engine.ask("When did Eitingon study?").passages[0]
+    terms = {c.term: c.text for c in first.explanation if c.kind == "term"}
+    assert "studi" in terms and terms["studi"].startswith("'study' occurs 1×")
+    assert terms["eitingon"].startswith("'his (Nahum Eitingon)' occurs")

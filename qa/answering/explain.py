@@ -6,16 +6,17 @@ from .rank import ANSWER_TYPE_BONUS, DOCUMENT_WEIGHT, ROLE_BONUS, Ranked
 from .result import Contribution
 
 
-def explain(index, r: Ranked) -> list[Contribution]:
+def explain(index, r: Ranked, words: dict[str, str] | None = None) -> list[Contribution]:
     """The contributions of ``r``'s score: BM25 per term, the answer-type and role bonuses, the
-    document prior."""
-    lines = []
+    document prior. ``words`` gives each term as the passage writes it, which the text shows
+    instead of the internal stem ("studied", not "studi")."""
+    lines, words = [], words or {}
     for term in r.terms:
         score, tf, idf = index.contribution(term, r.passage)
         df = index.document_frequency(term)
         lines.append(Contribution(
-            "term", term, score, f"'{term}' occurs {tf}× in this passage and in {df} of {index.size} "
-            f"passages (idf {idf:.2f}): +{score:.2f}", tf, idf, df))
+            "term", term, score, f"'{words.get(term, term)}' occurs {tf}× in this passage and in {df} of "
+            f"{index.size} passages (idf {idf:.2f}): +{score:.2f}", tf, idf, df))
     if r.answer_label:
         lines.append(Contribution(
             "answer_type", r.answer_label, r.type_bonus,
