@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 INDEX_FORMAT = 4  # bump whenever parsing or post-processing changes what a cache holds
 DATABASE = "passages.sqlite3"
 BUSY_SECONDS = 30  # how long a writer waits for another's transaction before giving up
+# the whole-corpus JSON files (and their locks) of the cache before SQLite, obsolete once it is written
+LEGACY = re.compile(r"passages-[0-9a-f]{32}\.(json|lock)")
 SCHEMA = ("CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, format INTEGER NOT NULL, "
           "rows TEXT NOT NULL)")
 
@@ -191,10 +194,21 @@ class Store:
                 with db:
                     db.execute("BEGIN IMMEDIATE")
                     db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", data)
+                    db.execute("DELETE FROM documents WHERE format != ?", (INDEX_FORMAT,))
             except sqlite3.DatabaseError as exc:
                 log.warning("cannot write the cache %s (%s): running without it for now", self.path, exc)
                 return False
+        self._remove_legacy()
         return True
+
+    def _remove_legacy(self) -> None:
+        """Delete the files an older version of the cache left in this folder (no one reads them)."""
+        with contextlib.suppress(OSError):
+            for path in self.directory.iterdir():
+                if LEGACY.fullmatch(path.name):
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                        log.info("removed %s, a cache file of an older version", path)
 
     @contextlib.contextmanager
     def build_lock(self) -> Iterator[None]:

@@ -63,6 +63,21 @@ def test_the_same_text_under_another_name_is_not_parsed_again(cache_dir, corpus,
     assert {p.document for p in engine.passages} == {"copy", "lighthouse"}
 
 
+def test_writing_the_cache_drops_what_older_versions_left_and_nothing_else(cache_dir, corpus):
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    legacy = [cache_dir / f"passages-{'ab' * 16}.json", cache_dir / f"passages-{'ab' * 16}.lock"]
+    kept = [cache_dir / "passages-notes.json", cache_dir / "squad-1", cache_dir / "mine.json"]
+    for path in legacy + kept[:1] + kept[2:]:
+        path.write_text("{}", encoding="utf-8")
+    kept[1].mkdir()
+    Engine.from_corpus(corpus)
+    _set(cache_dir, "INSERT INTO documents VALUES ('old', ?, '[]')", cache.INDEX_FORMAT - 1)
+    (corpus / "fox.txt").write_text(FOX, encoding="utf-8")
+    Engine.from_corpus(corpus)
+    assert not any(p.exists() for p in legacy) and all(p.exists() for p in kept)
+    assert len(_rows(cache_dir)) == 2 and "old" not in _rows(cache_dir)
+
+
 def test_key_depends_on_pipeline_and_bytes():
     assert cache.document_key(b"T\n\nText.", "p-1") != cache.document_key(b"T\n\nText.", "p-2")
     assert cache.document_key(b"T\n\nText.", "p-1") != cache.document_key(b"T\n\nText!", "p-1")
