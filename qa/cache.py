@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -31,7 +32,16 @@ BUSY_SECONDS = 30  # how long a writer waits for another's transaction before gi
 # the whole-corpus JSON files (and their locks) of the cache before SQLite, obsolete once it is written
 LEGACY = re.compile(r"passages-[0-9a-f]{32}\.(json|lock)")
 SCHEMA = ("CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, format INTEGER NOT NULL, "
-          "rows TEXT NOT NULL)")
+          "rows TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0)")
+# an entry no corpus has read for this many days (an article's earlier text, a corpus gone, another
+# version's format) is dropped at the next write, so a living corpus's cache does not grow with every
+# edit; two versions sharing a cache folder keep each other's entries meanwhile
+KEEP_DAYS = 30
+
+
+def today() -> int:
+    """Days since the epoch: the unit of an entry's last use."""
+    return int(time.time() // 86400)
 
 
 def cache_dir() -> Path:
@@ -125,6 +135,7 @@ class Store:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(SCHEMA)
+            _add_used_column(connection)
         except BaseException:
             connection.close()
             raise
@@ -175,17 +186,25 @@ class Store:
 
     @staticmethod
     def _select(db: sqlite3.Connection, keys: list[str]) -> list[tuple]:
+        """The rows of these keys, each marked used today (at most one write a day per entry)."""
         rows: list[tuple] = []
+        day = today()
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             marks = ",".join("?" * len(chunk))
             rows += db.execute(f"SELECT key, format, rows FROM documents WHERE key IN ({marks})",
                                chunk).fetchall()
+            try:
+                db.execute(f"UPDATE documents SET used = ? WHERE used < ? AND key IN ({marks})",
+                           [day, day, *chunk])
+            except sqlite3.OperationalError as exc:  # another process is writing: mark them next time
+                log.debug("cannot mark cache entries used now (%s)", exc)
         return rows
 
     def put(self, entries: Iterable[tuple[str, list[Passage]]]) -> bool:
         """Store (key, passages) entries in one transaction; False (logged) when the cache is unusable."""
-        data = [(key, INDEX_FORMAT, json.dumps(encode(p), ensure_ascii=False, separators=(",", ":")))
+        day = today()
+        data = [(key, INDEX_FORMAT, json.dumps(encode(p), ensure_ascii=False, separators=(",", ":")), day)
                 for key, p in entries]
         with self._connect() as db:
             if db is None:
@@ -193,8 +212,9 @@ class Store:
             try:
                 with db:
                     db.execute("BEGIN IMMEDIATE")
-                    db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", data)
-                    db.execute("DELETE FROM documents WHERE format != ?", (INDEX_FORMAT,))
+                    db.executemany("INSERT OR REPLACE INTO documents (key, format, rows, used) "
+                                   "VALUES (?, ?, ?, ?)", data)
+                    db.execute("DELETE FROM documents WHERE used < ?", (day - KEEP_DAYS,))
             except sqlite3.DatabaseError as exc:
                 log.warning("cannot write the cache %s (%s): running without it for now", self.path, exc)
                 return False
@@ -245,6 +265,18 @@ def _locked(path: Path):
             pass
         fcntl.flock(f, fcntl.LOCK_UN)
         f.close()
+
+
+def _add_used_column(db: sqlite3.Connection) -> None:
+    """Give a cache file written before entries recorded their last use that column (as used today,
+    so that upgrading drops nothing)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
+    if "used" not in columns:
+        try:
+            db.execute(f"ALTER TABLE documents ADD COLUMN used INTEGER NOT NULL DEFAULT {today():d}")
+        except sqlite3.OperationalError:  # another process added it first
+            if "used" not in {row[1] for row in db.execute("PRAGMA table_info(documents)")}:
+                raise
 
 
 def _short(exc: Exception) -> str:

@@ -71,11 +71,36 @@ def test_writing_the_cache_drops_what_older_versions_left_and_nothing_else(cache
         path.write_text("{}", encoding="utf-8")
     kept[1].mkdir()
     Engine.from_corpus(corpus)
-    _set(cache_dir, "INSERT INTO documents VALUES ('old', ?, '[]')", cache.INDEX_FORMAT - 1)
+    _set(cache_dir, "INSERT INTO documents (key, format, rows, used) VALUES ('old', ?, '[]', ?)",
+         cache.INDEX_FORMAT - 1, cache.today() - cache.KEEP_DAYS - 1)
     (corpus / "fox.txt").write_text(FOX, encoding="utf-8")
     Engine.from_corpus(corpus)
     assert not any(p.exists() for p in legacy) and all(p.exists() for p in kept)
     assert len(_rows(cache_dir)) == 2 and "old" not in _rows(cache_dir)
+
+
+def test_an_entry_no_corpus_read_for_a_month_is_dropped_at_the_next_write(cache_dir, corpus):
+    Engine.from_corpus(corpus)
+    [key] = _rows(cache_dir)
+    _set(cache_dir, "INSERT INTO documents (key, format, rows, used) VALUES ('gone', ?, '[]', ?)",
+         cache.INDEX_FORMAT, cache.today() - cache.KEEP_DAYS - 1)
+    _set(cache_dir, "UPDATE documents SET used = ? WHERE key = ?", cache.today() - cache.KEEP_DAYS - 1, key)
+    Engine.from_corpus(corpus)  # reading the corpus marks its entry used today
+    (corpus / "fox.txt").write_text(FOX, encoding="utf-8")
+    Engine.from_corpus(corpus)
+    rows = _rows(cache_dir)
+    assert key in rows and "gone" not in rows and len(rows) == 2
+
+
+def test_a_cache_file_from_before_entries_recorded_their_use_keeps_every_entry(cache_dir, corpus, caplog):
+    Engine.from_corpus(corpus)
+    with sqlite3.connect(cache_dir / cache.DATABASE) as db:
+        db.execute("ALTER TABLE documents DROP COLUMN used")
+    with caplog.at_level(logging.INFO, logger="qa.library"):
+        Engine.from_corpus(corpus)
+    assert "parsed" not in caplog.text
+    with sqlite3.connect(cache_dir / cache.DATABASE) as db:
+        assert db.execute("SELECT used FROM documents").fetchall() == [(cache.today(),)]
 
 
 def test_key_depends_on_pipeline_and_bytes():
