@@ -279,12 +279,15 @@ class Engine:
             result.no_answer_reason = (f"none of the question's words ({_listing(typed)}) occur in "
                                        "the corpus: try other words.")
         else:
-            result.passages = [self._ranked(rank, r, context, explain)
-                               for rank, r in enumerate(ranked[:top_k], 1)]
-            asked, noun, evidence = self.reading_inputs(text, terms, ranked[:top_k], self._readable(terms))
+            # the answer is read from the same top passages whatever top_k (as it was fitted), and the
+            # passage it comes from is always shown
+            asked, noun, evidence = self.reading_inputs(text, terms, ranked, self._readable(terms))
             reading = self.reader.read(qtype, asked, noun, evidence, min_confidence)
             result.answer, result.no_answer_reason = reading.answer, reading.message
             result.no_answer_code = reading.reason.name.lower() if reading.reason else None
+            shown = max(top_k, reading.answer.passage_rank if reading.answer else 0)
+            result.passages = [self._ranked(rank, r, context, explain)
+                               for rank, r in enumerate(ranked[:shown], 1)]
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -307,8 +310,8 @@ class Engine:
 
     def reading_inputs(self, text: str, terms: list[str], ranked: list[Ranked], readable=None):
         """What the reader is given: the question's terms (with the subject's name when the question
-        names it), the noun it asks for, and the evidence of the top passages (so the answer always
-        comes from a passage the result shows), only those ``readable`` says when it is given."""
+        names it), the noun it asks for, and the evidence of the top passages, only those
+        ``readable`` says when it is given."""
         noun = asked_noun(text)
         noun = self.analyzer.term(noun, noun, False) if noun else None
         asked = frozenset(terms)

@@ -80,8 +80,11 @@ def test_passage_offsets_point_into_the_passage_text(client):
 
 def test_top_k_defaults_to_3_and_is_honoured(client):
     assert len(post_json(client, {"question": "Eitingon"}).get_json()["passages"]) == 3
-    assert len(post_json(client, {"question": "Eitingon", "top_k": 1}).get_json()["passages"]) == 1
-    two = client.post("/api/ask", data='{"question": "Eitingon", "top_k": 2.0}',
+    died = post_json(client, {"question": "When did Eitingon die?", "top_k": 1}).get_json()
+    assert len(died["passages"]) == 1
+    one = post_json(client, {"question": "Eitingon", "top_k": 1}).get_json()
+    assert one["answer"]["passage_rank"] == len(one["passages"]) == 2, "the answer's passage is shown too"
+    two = client.post("/api/ask", data='{"question": "When did Eitingon die?", "top_k": 2.0}',
                       content_type="application/json").get_json()
     assert len(two["passages"]) == 2, "2.0 is the integer 2 in JSON (and in JSON Schema)"
     many = post_json(client, {"question": "Eitingon", "top_k": 50}).get_json()["passages"]

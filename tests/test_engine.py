@@ -272,3 +272,19 @@ def test_an_explanation_names_each_term_as_the_passage_writes_it_not_its_stem(en
     terms = {c.term: c.text for c in first.explanation if c.kind == "term"}
     assert "studi" in terms and terms["studi"].startswith("'study' occurs 1×")
     assert terms["eitingon"].startswith("'his (Nahum Eitingon)' occurs")
+
+
+def test_top_k_changes_the_passages_shown_never_the_answer_or_its_confidence(engine):
+    from qa.evaluation.questions import load_questions
+
+    from .conftest import ROOT
+
+    questions = [q.question for q in load_questions([ROOT / "corpus" / "article.questions.jsonl"])]
+    lower = 0
+    for question in questions:
+        three, one = engine.ask(question, top_k=3), engine.ask(question, top_k=1)
+        assert (one.answer, one.no_answer_code) == (three.answer, three.no_answer_code), question
+        shown = max(1, one.answer.passage_rank if one.answer else 0)
+        assert [p.text for p in one.passages] == [p.text for p in three.passages[:shown]], question
+        lower += shown > 1
+    assert lower > 0  # some answers come from below the first passage: they are shown with it

@@ -413,7 +413,7 @@ def test_the_page_shows_the_api_s_default_number_of_passages_and_offers_others(c
 
 @pytest.mark.parametrize("top_k", [1, 7, 20])
 def test_top_k_in_the_address_is_honoured(client, top_k):
-    _, root = page(client, q="Eitingon", top_k=str(top_k))
+    _, root = page(client, q="When did Eitingon die?", top_k=str(top_k))
     assert len(root.find_all("li", class_="passage")) == top_k
     chosen = [o.attrs["value"] for o in root.find("select", id="top_k").find_all("option")
               if "selected" in o.attrs]

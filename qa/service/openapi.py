@@ -76,7 +76,9 @@ QUESTION = {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION,
             "pattern": f"^[^{CONTROL_CHARACTERS}]*[^\\s{CONTROL_CHARACTERS}][^{CONTROL_CHARACTERS}]*$",
             "description": f"The question; 1 to {MAX_QUESTION} characters once trimmed, not blank, "
                            "no control characters but tab and line breaks."}
-TOP_K = _integer(1, MAX_TOP_K, DEFAULT_TOP_K, "How many ranked passages to return.")
+TOP_K = _integer(1, MAX_TOP_K, DEFAULT_TOP_K, "How many ranked passages to return; the passage the "
+                 "short answer comes from is returned too when it ranks lower (the answer is read "
+                 "from the best three whatever top_k is).")
 DOCUMENTS = {"type": "array", "items": TEXT, "minItems": 1,
              "description": "Answer from these documents only (names as /api/documents lists them); "
                             "an unknown name is a 404 that lists the documents."}
@@ -241,7 +243,7 @@ def document() -> dict[str, Any]:
                                    "them, not both).",
                     "parameters": [_param("q", QUESTION, "The question (or give it as question).",
                                           required=True),
-                                   _param("top_k", TOP_K, "How many passages to return."),
+                                   _param("top_k", TOP_K, TOP_K["description"]),
                                    {**_param("document", {"type": "array", "items": TEXT},
                                              "Answer from this document only; repeat for "
                                              "several."), "style": "form", "explode": True},
