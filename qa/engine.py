@@ -390,21 +390,23 @@ class Engine:
                 label = next((e.label for e, w in zip(p.entities, self.entity_terms[h.passage], strict=True)
                               if fits(qtype, e) and not (w and w <= asked)), None)
             out.append(Ranked(h.passage, h.score, h.terms, label, shares.get(p.document, 1.0),
-                              self._role_label(qtype, h, asked) if label else None))
+                              self._role_label(qtype, h, asked) if label or qtype.defines else None))
         return rerank(out)
 
     def _role_label(self, qtype, hit, asked: set[str]) -> str | None:
-        """The label of a candidate of the asked kind that plays the wh-word's part in the passage."""
+        """The label of a candidate of the asked kind that plays the wh-word's part in the passage
+        ("description" for a phrase saying what the name a "Who was X?" asks about is)."""
         p = self.passages[hit.passage]
         if p.syntax is None or qtype.form is None:
             return None
         at = self._token_at[hit.passage]
         matched = {at[s] for t, s, _ in self.passage_terms[hit.passage] if t in hit.terms and s in at}
         for span in self.spans[hit.passage]:
-            if (span.label and fits(qtype, span) and not (span.terms and span.terms <= asked)
+            wanted = qtype.defines or span.label and fits(qtype, span)
+            if (wanted and not (span.terms and span.terms <= asked)
                     and fills_asked_role(qtype.form, p.syntax.arcs, span.head,
                                          matched - set(range(span.first, span.last + 1)))):
-                return span.label
+                return span.label or "description"
         return None
 
     def _matched(self, r: Ranked) -> list[tuple[str, int, int]]:

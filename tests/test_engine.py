@@ -288,3 +288,33 @@ def test_top_k_changes_the_passages_shown_never_the_answer_or_its_confidence(eng
         assert [p.text for p in one.passages] == [p.text for p in three.passages[:shown]], question
         lower += shown > 1
     assert lower > 0  # some answers come from below the first passage: they are shown with it
+
+
+def test_who_was_a_name_is_answered_by_what_the_text_says_it_is_never_by_another_name(tmp_path):
+    from qa.engine import Engine
+
+    (tmp_path / "lovelace.txt").write_text(
+        "Ada Lovelace\n\nAda Lovelace was an English mathematician. She worked with Charles Babbage on "
+        "his engine. The guests were Ada Lovelace, Charles Babbage and Mary Somerville. In 1835 she "
+        "married William King, a baron.\n", encoding="utf-8")
+    engine = Engine.from_corpus(tmp_path)
+    assert engine.ask("Who was Ada Lovelace?").answer.text == "an English mathematician"
+    assert engine.ask("Who was William King?").answer.text == "a baron"
+    for question in ("Who was Charles Babbage?", "Who was Mary Somerville?"):
+        result = engine.ask(question)
+        assert result.answer is None and result.no_answer_code == "no_candidate", question
+
+
+@pytest.mark.parametrize(("question", "defines"), [
+    ("Who was Ada Lovelace?", True), ("What is the Rhine?", True), ("Who were the Normans?", True),
+    ("Who was Catherine the Great?", True), ("who was ada lovelace?", False),
+    ("Who was Guy's Rival?", False), ("Who was Ada Lovelace's husband?", False),
+    ("What religion were the Normans?", False), ("Who was the Soviet revolutionary?", False),
+    ("Who married Ada Lovelace?", False),
+])
+def test_a_question_asking_what_a_name_is_is_told_from_one_asking_for_someone(question, defines):
+    from qa.answering.answer import classify
+
+    qtype = classify(question)
+    assert qtype.defines is defines
+    assert (qtype.labels == ()) if defines else True

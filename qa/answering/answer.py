@@ -75,6 +75,10 @@ _IRREGULAR_PARTICIPLES = """
     torn told thought thrown understood woken worn wept won wound written"""
 IRREGULAR_PARTICIPLES = frozenset(_IRREGULAR_PARTICIPLES.split())
 IDENTIFYING = frozenset(["who", "what"])  # kinds whose "wh- is X?" asks what X is, not when or where
+_CASED_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+# lower-case words inside personal and place names (English, French, German, Dutch, Italian, Spanish)
+NAME_PARTICLES = frozenset(["of", "the", "de", "du", "des", "la", "le", "von", "van", "der", "den", "da",
+                            "di", "del", "y"])
 # Where the complement of "Who was ..." ends: a preposition, relative word or "to" starts its modifiers.
 _COMPLEMENT_END = frozenset(["of", "in", "on", "at", "for", "with", "by", "to", "from", "that", "who",
                              "which", "whose", "during", "after", "before", "when", "where", "about"])
@@ -91,6 +95,7 @@ class QuestionType:
     words: frozenset[str] = frozenset()
     passive: bool = False
     named: str | None = None  # the head word of what "Who was ...?" asks to identify ("revolutionary")
+    defines: bool = False  # "Who was Marie Curie?": a name to describe, answered by what it is said to be
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,8 @@ def classify(question: str) -> QuestionType:
                 form, passive = wh_form(after), bool(_PASSIVE.match(after.lstrip()))
                 named = (copula_head(after) if form == COPULA_FORM and not passive and kind in IDENTIFYING
                          else None)
-                return QuestionType(kind, labels, form, words, passive, named)
+                defines = named is not None and len(q) == len(question) and names(question[wh.end():])
+                return QuestionType(kind, () if defines else labels, form, words, passive, named, defines)
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES:
         return QuestionType("yes_no", (), None, words)
@@ -162,6 +168,17 @@ def copula_head(after: str) -> str | None:
             break
         phrase.append(w)
     return phrase[-1] if phrase else None
+
+
+def names(after: str) -> bool:
+    """Whether what follows "Who was" (as typed) is only a proper name ("Marie Curie", "the Normans",
+    "Catherine the Great"; not "Guy's Rival"): the question asks what that one is, not for another."""
+    words = _CASED_WORD.findall(after)
+    phrase = words[1:] if words[:1] and words[0].lower() in BE_AUXILIARIES else []  # not "What religion was"
+    if phrase[:1] == ["the"]:
+        phrase = phrase[1:]
+    return bool(phrase) and phrase[0][0].isupper() and all(
+        (w[0].isupper() or w.lower() in NAME_PARTICLES) and not w.endswith(("'s", "’s")) for w in phrase)
 
 
 def _participle(word: str) -> bool:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, Answer, QuestionType, fits
-from .roles import clause
+from .roles import clause, fills_asked_role
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
 # The share of questions users ask that the article can answer, which the confidence assumes. The
@@ -212,6 +212,13 @@ def _someone_else(qtype: QuestionType, ev: Evidence, span: Span) -> bool:
                for m in ev.matched)
 
 
+def _describes(ev: Evidence, span: Span) -> bool:
+    """Whether the candidate says what a matched name is: "X was a physicist", "X, the revolutionary"
+    (a "Who was X?" asks for that, never for another name beside X)."""
+    outside = ev.matched - set(range(span.first, span.last + 1))
+    return bool(ev.arcs) and fills_asked_role(COPULA_FORM, ev.arcs, span.head, outside)
+
+
 def _core_role(arcs, i: int) -> tuple[str, int] | None:
     """("doer" | "undergoer", the clause's verb) of a subject, direct object or passive's "by X"."""
     dep, head = arcs[i][1], arcs[i][2]
@@ -314,7 +321,8 @@ class Reader:
             for span in ev.spans:
                 if span.terms and span.terms <= asked:
                     continue
-                if _agent_not_asked(qtype, ev, span.head) or _someone_else(qtype, ev, span):
+                if (_agent_not_asked(qtype, ev, span.head) or _someone_else(qtype, ev, span)
+                        or qtype.defines and not _describes(ev, span)):
                     continue
                 x = features(qtype, asked, noun, ev, span, top)
                 out.append((_dot(self.weights, x), ev, span, x))
