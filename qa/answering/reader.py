@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import os
 from dataclasses import dataclass
 from enum import Enum
@@ -128,14 +129,21 @@ def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Sp
     return out
 
 
-def _hops(arcs, a: int, b: int) -> int:
-    """Edges between two tokens in the dependency tree (FAR when further or unconnected)."""
+def _chain(arcs, a: int) -> dict[int, int]:
+    """Each ancestor of a token within FAR edges (itself included), with its distance."""
     chain, i = {}, a
     for d in range(FAR + 1):
         chain.setdefault(i, d)
         if arcs[i][2] == i:
             break
         i = arcs[i][2]
+    return chain
+
+
+def _hops(arcs, a: int, b: int, chain: dict[int, int] | None = None) -> int:
+    """Edges between two tokens in the dependency tree (FAR when further or unconnected); ``chain``
+    is ``_chain(arcs, a)`` when the caller has it."""
+    chain = chain if chain is not None else _chain(arcs, a)
     i = b
     for d in range(FAR + 1):
         if i in chain:
@@ -154,7 +162,8 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
     overlap = len(span.terms & asked) / len(span.terms) if span.terms else 1.0
     outside = [i for i in ev.matched if not span.first <= i <= span.last]
     words = min((min(abs(i - span.first), abs(i - span.last)) for i in outside), default=FAR)
-    parse = min((_hops(ev.arcs, span.head, i) for i in outside), default=FAR)
+    chain = _chain(ev.arcs, span.head) if outside else None
+    parse = min((_hops(ev.arcs, span.head, i, chain) for i in outside), default=FAR)
     head_pos, head_dep, head_head = ev.arcs[span.head]
     return [
         1.0, float(fit), float(typed and not fit), float(not typed and span.label is not None),
@@ -256,7 +265,9 @@ def _terms_at(ev: Evidence, i: int) -> frozenset[str]:
 
 
 def _dot(weights: list[float], x: list[float]) -> float:
-    return sum(w * v for w, v in zip(weights, x, strict=True))
+    if len(weights) != len(x):
+        raise ValueError(f"{len(x)} features for {len(weights)} weights")
+    return sum(map(operator.mul, weights, x))
 
 
 def sigmoid(z: float) -> float:
