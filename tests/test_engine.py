@@ -265,3 +265,21 @@ def test_the_seed_articles_nameless_sentence_never_answers_its_agent_with_confid
     result = engine.ask(question)
     assert "Soviet revolutionary" in result.passages[0].text
     assert result.answer is None or result.answer.text != "Joseph Stalin" and result.answer.confidence < 0.8
+
+
+def test_an_it_sentence_is_found_by_the_words_of_the_subject_before_it(tmp_path):
+    from qa.engine import Engine
+
+    (tmp_path / "speech.txt").write_text(
+        "Speech\n\nThe Anglo-Norman language was absorbed into the speech of their subjects. "
+        "It in turn evolved into Modern English. Latin stayed the language of the church.\n")
+    engine = Engine.from_corpus(tmp_path)
+    result = engine.ask("What did the Anglo-Norman language evolve into?", 3)
+    assert result.passages[0].text == "It in turn evolved into Modern English."
+    assert {m["term"] for m in result.passages[0].matches} >= {"anglo", "norman", "languag"}
+    # "he" is no such pronoun: in an article not about a person, it is left alone
+    (tmp_path / "speech.txt").write_text("Speech\n\nThe old language was spoken. He evolved.\n")
+    [he] = [p for p in Engine.from_corpus(tmp_path).ask("What language evolved?", 2).passages
+            if p.text == "He evolved."]
+    assert {m["term"] for m in he.matches} == {"evolv"}
+

@@ -30,19 +30,23 @@ SETS = {"article": ROOT / "corpus", "marie_curie": ROOT / "corpus" / "generalisa
 # threshold from 0.310 to 0.309 and one question on each side of it: Eitingon's "four years" (0.31) is
 # withheld (EM 0.395 -> 0.384, F1 0.421 -> 0.409), Curie's wrong "bullets and shell fragments" (0.30)
 # too (false abstention 0.333 -> 0.356, EM and F1 unchanged).
+# Raised with an "it"/"they" subject standing for the previous sentence's subject (engine.py): Hit@1
+# Eitingon 0.721 -> 0.733, Curie 0.689 -> 0.711, F1 0.409 -> 0.419 and 0.422 (same). The Eitingon
+# false-abstention ceiling is loosened from 0.28 to 0.315: after the refit three wrong answers ("a plan",
+# "a getaway", "October") are withheld, so EM stays at 0.384.
 FLOORS = {
-    "article": {"hit1": 0.72, "hit3": 0.802, "hit5": 0.848, "mrr": 0.768, "em": 0.383,
-                "f1": 0.408, "abstention": 0.714},
-    "marie_curie": {"hit1": 0.688, "hit3": 0.711, "hit5": 0.777, "mrr": 0.717, "em": 0.4,
+    "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.848, "mrr": 0.774, "em": 0.383,
+                "f1": 0.419, "abstention": 0.714},
+    "marie_curie": {"hit1": 0.711, "hit3": 0.733, "hit5": 0.777, "mrr": 0.735, "em": 0.4,
                     "f1": 0.422, "abstention": 0.714},
 }
 CEILINGS = {
-    "article": {"false_abstention": 0.28},
-    "marie_curie": {"false_abstention": 0.357},
+    "article": {"false_abstention": 0.315},
+    "marie_curie": {"false_abstention": 0.334},
 }
 # SQuAD 2.0's official figures (percent) on the development articles, which the reader is fitted on.
-SQUAD_FLOORS = {"f1": 49.6, "exact": 47.8, "HasAns_f1": 26.8, "NoAns_f1": 77.1, "hit1": 0.727,
-                "precision": 0.494}
+SQUAD_FLOORS = {"f1": 50.1, "exact": 48.1, "HasAns_f1": 27.1, "NoAns_f1": 77.8, "hit1": 0.727,
+                "precision": 0.504}
 SQUAD_CEILINGS = {"calibration_gap": 0.065}  # 0.061 once answers come from the best document only
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own
 MIXED_HIT1_SLACK = 0.02
