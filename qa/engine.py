@@ -15,7 +15,7 @@ import numpy as np
 from . import cache
 from .answering.answer import DEFAULT_TOP_K, TOP_PASSAGES, asked_noun, classify, fits
 from .answering.explain import explain
-from .answering.rank import Ranked, document_shares, rerank
+from .answering.rank import CONTEXT_WEIGHT, Ranked, document_shares, rerank
 from .answering.reader import Evidence, Reader, Span, answerable_share, spans_of
 from .answering.result import Neighbour, RankedPassage, Result
 from .answering.roles import fills_asked_role
@@ -150,6 +150,9 @@ class Engine:
             _joined([p.term_ids for p in parts]), _joined([p.lengths for p in parts], np.int64),
             self.vocabulary))
         self.document_names = [d.name for d in documents]
+        # each passage's predecessor in its document, -1 for none: for the context credit (_context)
+        self._previous = np.array([i - 1 if i and passages[i - 1].document == p.document else -1
+                                   for i, p in enumerate(passages)], dtype=np.int64)
         self.document_index = self._document_index(parts) if len(documents) > 1 else None
         self.reader = reader or (previous.reader if previous is not None else
                                  Reader(answerable_share=answerable_share()))
@@ -386,15 +389,34 @@ class Engine:
                 scores = {n: s for n, s in scores.items() if n in allowed}
             shares = document_shares(scores)
         out = []
-        for h in found:
+        context = self._context(terms, found)
+        for h, (credit, credited) in zip(found, context, strict=True):
             p = self.passages[h.passage]
             label = None
             if qtype.labels:
                 label = next((e.label for e, w in zip(p.entities, self.entity_terms[h.passage], strict=True)
                               if fits(qtype, e) and not (w and w <= asked)), None)
             out.append(Ranked(h.passage, h.score, h.terms, label, shares.get(p.document, 1.0),
-                              self._role_label(qtype, h, asked) if label else None))
+                              self._role_label(qtype, h, asked) if label else None, credit, credited))
         return rerank(out)
+
+    def _context(self, terms: list[str], found: list) -> list[tuple[float, tuple[str, ...]]]:
+        """Each hit's credit for the question terms it lacks that the sentence before it holds (a share
+        of their BM25 weight there: the sentence may go on about what that one named), and those terms."""
+        if not found:
+            return []
+        previous = self._previous[[h.passage for h in found]]
+        credit = np.zeros(len(found))
+        credited: list[list[str]] = [[] for _ in found]
+        for t in terms:
+            lacks = [t not in h.terms for h in found]
+            if not any(lacks):
+                continue
+            weights = self.index.held_weights(t, previous) * lacks
+            credit += weights
+            for i in np.flatnonzero(weights).tolist():
+                credited[i].append(t)
+        return [(c * CONTEXT_WEIGHT, tuple(ts)) for c, ts in zip(credit.tolist(), credited, strict=True)]
 
     def _role_label(self, qtype, hit, asked: set[str]) -> str | None:
         """The label of a candidate of the asked kind that plays the wh-word's part in the passage."""

@@ -283,3 +283,18 @@ def test_an_it_sentence_is_found_by_the_words_of_the_subject_before_it(tmp_path)
             if p.text == "He evolved."]
     assert {m["term"] for m in he.matches} == {"evolv"}
 
+
+def test_the_question_words_of_the_sentence_before_lift_a_sentence(tmp_path):
+    from qa.engine import Engine
+
+    (tmp_path / "rivers.txt").write_text(
+        "Rivers\n\nThe Thames runs through London. Brown water fills the lower valley. "
+        "The Aare runs through Bern. Green water fills the lower valley.\n")
+    passages = Engine.from_corpus(tmp_path).ask("What colour is the water of the Aare valley?", 4).passages
+    texts = [p.text for p in passages]
+    green, brown = (texts.index(f"{c} water fills the lower valley.") for c in ("Green", "Brown"))
+    assert green < brown  # a tie on their own words, which the earlier passage would win
+    green = passages[green]
+    [line] = [x for x in green.explanation if x.kind == "context"]
+    assert line.term == "aar" and line.score > 0
+    assert sum(x.score for x in green.explanation) == pytest.approx(green.score, abs=1e-3)

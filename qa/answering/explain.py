@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from .rank import ANSWER_TYPE_BONUS, DOCUMENT_WEIGHT, ROLE_BONUS, Ranked
+from .rank import ANSWER_TYPE_BONUS, CONTEXT_WEIGHT, DOCUMENT_WEIGHT, ROLE_BONUS, Ranked
 from .result import Contribution
 
 
 def explain(index, r: Ranked) -> list[Contribution]:
-    """The contributions of ``r``'s score: BM25 per term, the answer-type and role bonuses, the
-    document prior."""
+    """The contributions of ``r``'s score: BM25 per term, the context credit, the answer-type and role
+    bonuses, the document prior."""
     lines = []
     for term in r.terms:
         score, tf, idf = index.contribution(term, r.passage)
@@ -16,6 +16,11 @@ def explain(index, r: Ranked) -> list[Contribution]:
         lines.append(Contribution(
             "term", term, score, f"'{term}' occurs {tf}× in this passage and in {df} of {index.size} "
             f"passages (idf {idf:.2f}): +{score:.2f}", tf, idf, df))
+    if r.context:
+        lines.append(Contribution(
+            "context", " ".join(r.context_terms), r.context,
+            f"the sentence before holds {', '.join(repr(t) for t in r.context_terms)}, which this one "
+            f"lacks: +{CONTEXT_WEIGHT:.0%} of their weight there = +{r.context:.2f}"))
     if r.answer_label:
         lines.append(Contribution(
             "answer_type", r.answer_label, r.type_bonus,
