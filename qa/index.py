@@ -187,6 +187,15 @@ class Index:
             return float(self._weights[pos]), int(self._tf[pos]), self.bm25.idf[term]
         return self._absent[t], 0, self.bm25.idf[term]
 
+    def held_weights(self, term: str, passages: np.ndarray) -> np.ndarray:
+        """The weight ``term`` adds to each of ``passages`` (sorted or not) that holds it, else 0;
+        a negative passage id holds nothing."""
+        t = self._vocab.get(term)
+        if t is None or not len(passages):
+            return np.zeros(len(passages))
+        has, pos = self._lookup(t, np.maximum(passages, 0))
+        return np.where(has & (passages >= 0), self._weights[pos], 0.0)
+
     def _lookup(self, t: int, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Whether each of ``docs`` holds term ``t``, and where its posting is (where it does)."""
         lo, hi = self._start[t], self._start[t + 1]

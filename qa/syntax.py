@@ -48,3 +48,28 @@ def of_sentence(sent) -> Syntax:
                 if objects:
                     add(chunk.start, chunks[objects[0].i].end - 1)
     return Syntax(arcs, sorted(phrases))
+
+
+SUBJECTS = ("nsubj", "nsubjpass")
+
+
+def main_subject(arcs: list[Arc]) -> int | None:
+    """The token index of the subject of the sentence's root verb, if it has one."""
+    root = next((k for k, (_, dep, _) in enumerate(arcs) if dep == "ROOT"), None)
+    return next((k for k, (_, dep, head) in enumerate(arcs)
+                 if head == root and dep in SUBJECTS and k != root), None) if root is not None else None
+
+
+def subtree(arcs: list[Arc], top: int) -> set[int]:
+    """The token indexes of ``top`` and everything that depends on it."""
+    below: dict[int, list[int]] = {}
+    for k, (_, _, head) in enumerate(arcs):
+        if head != k:
+            below.setdefault(head, []).append(k)
+    found, todo = set(), [top]
+    while todo:
+        k = todo.pop()
+        if k not in found:
+            found.add(k)
+            todo.extend(below.get(k, ()))
+    return found

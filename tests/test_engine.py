@@ -318,3 +318,37 @@ def test_a_question_asking_what_a_name_is_is_told_from_one_asking_for_someone(qu
     qtype = classify(question)
     assert qtype.defines is defines
     assert (qtype.labels == ()) if defines else True
+
+
+def test_an_it_sentence_is_found_by_the_words_of_the_subject_before_it(tmp_path):
+    from qa.engine import Engine
+
+    (tmp_path / "speech.txt").write_text(
+        "Speech\n\nThe Anglo-Norman language was absorbed into the speech of their subjects. "
+        "It in turn evolved into Modern English. Latin stayed the language of the church.\n")
+    engine = Engine.from_corpus(tmp_path)
+    result = engine.ask("What did the Anglo-Norman language evolve into?", 3)
+    assert result.passages[0].text == "It in turn evolved into Modern English."
+    assert {m["term"] for m in result.passages[0].matches} >= {"anglo", "norman", "languag"}
+    # "he" is no such pronoun: in an article not about a person, it is left alone
+    (tmp_path / "speech.txt").write_text("Speech\n\nThe old language was spoken. He evolved.\n")
+    [he] = [p for p in Engine.from_corpus(tmp_path).ask("What language evolved?", 2).passages
+            if p.text == "He evolved."]
+    assert {m["term"] for m in he.matches} == {"evolv"}
+
+
+def test_the_question_words_of_the_sentence_before_lift_a_sentence(tmp_path):
+    from qa.engine import Engine
+
+    (tmp_path / "rivers.txt").write_text(
+        "Rivers\n\nThe Thames runs through London. Brown water fills the lower valley. "
+        "The Aare runs through Bern. Green water fills the lower valley.\n")
+    passages = Engine.from_corpus(tmp_path).ask("What colour is the water of the Aare valley?", 4).passages
+    texts = [p.text for p in passages]
+    green, brown = (texts.index(f"{c} water fills the lower valley.") for c in ("Green", "Brown"))
+    assert green < brown  # a tie on their own words, which the earlier passage would win
+    green = passages[green]
+    [line] = [x for x in green.explanation if x.kind == "context"]
+    assert line.term == "aar" and line.score > 0
+    assert "the sentence before holds 'Aare'" in line.text  # as written there, not the stem
+    assert sum(x.score for x in green.explanation) == pytest.approx(green.score, abs=1e-3)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .rank import ANSWER_TYPE_BONUS, DOCUMENT_WEIGHT, ROLE_BONUS, Ranked
+from .rank import ANSWER_TYPE_BONUS, CONTEXT_WEIGHT, DOCUMENT_WEIGHT, ROLE_BONUS, Ranked
 from .result import Contribution
 
 
 def explain(index, r: Ranked, words: dict[str, str] | None = None) -> list[Contribution]:
-    """The contributions of ``r``'s score: BM25 per term, the answer-type and role bonuses, the
-    document prior. ``words`` gives each term as the passage writes it, which the text shows
-    instead of the internal stem ("studied", not "studi")."""
+    """The contributions of ``r``'s score: BM25 per term, the context credit, the answer-type and role
+    bonuses, the document prior. ``words`` gives terms as the passage (or the sentence before, for the
+    context credit) writes them, which the text shows instead of the internal stem ("died", not "die")."""
     lines, words = [], words or {}
     for term in r.terms:
         score, tf, idf = index.contribution(term, r.passage)
@@ -17,6 +17,11 @@ def explain(index, r: Ranked, words: dict[str, str] | None = None) -> list[Contr
         lines.append(Contribution(
             "term", term, score, f"'{words.get(term, term)}' occurs {tf}× in this passage and in {df} of "
             f"{index.size} passages (idf {idf:.2f}): +{score:.2f}", tf, idf, df))
+    if r.context:
+        lines.append(Contribution(
+            "context", " ".join(r.context_terms), r.context,
+            f"the sentence before holds {', '.join(repr(words.get(t, t)) for t in r.context_terms)}, which "
+            f"this one lacks: +{CONTEXT_WEIGHT:.0%} of their weight there = +{r.context:.2f}"))
     if r.answer_label:
         lines.append(Contribution(
             "answer_type", r.answer_label, r.type_bonus,

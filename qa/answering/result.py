@@ -12,7 +12,7 @@ from .answer import Answer
 class Contribution:
     """One line of a score's explanation; the lines of a passage add up to its score."""
 
-    kind: str  # "term", "answer_type", "role" or "document"
+    kind: str  # "term", "context", "answer_type", "role" or "document"
     term: str
     score: float
     text: str

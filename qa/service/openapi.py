@@ -105,13 +105,15 @@ SCHEMAS: dict[str, Any] = {
                                                        "match is a pronoun that stands for it."},
     }, description="Where a (normalised) question term occurs in the passage."),
     "Contribution": _object({
-        "kind": {"enum": ["term", "answer_type", "role", "document"]}, "term": TEXT,
+        "kind": {"enum": ["term", "context", "answer_type", "role", "document"]}, "term": TEXT,
         "score": {"type": "number"},
         "count": {"type": ["integer", "null"], "minimum": 0},
         "idf": {"type": ["number", "null"]},
         "passages_with_term": {"type": ["integer", "null"], "minimum": 0}, "text": TEXT,
     }, description="One part of a passage's score, in words: a question term's BM25 share "
-                   "(kind term), the bonus for holding the asked-for entity label (kind "
+                   "(kind term), the credit for question terms the sentence before holds and "
+                   "this one lacks (kind context; term is then those terms, space-separated, and "
+                   "the counts are null), the bonus for holding the asked-for entity label (kind "
                    "answer_type; term is then the label and the counts are null), the bonus "
                    "when such an entity plays the part the wh-word asks about (kind role, "
                    "likewise), or the "
