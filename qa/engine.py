@@ -97,6 +97,7 @@ class Part:
     document_ids: np.ndarray  # the title's and every passage's term ids: the document index's row
     words: list  # each passage's tokens, lower-cased (for the question's prepositions)
     pronouns: frozenset[str]  # the pronouns that refer to the document's subject, when it is a person
+    antecedents: list  # per passage: (start, end, what it stands for) of an "it"/"they" subject, or None
 
 
 class Engine:
@@ -142,6 +143,9 @@ class Engine:
         self.token_terms = [t for p in parts for t in p.token_terms]
         self.spans = [s for p in parts for s in p.spans]
         self._token_at = [a for p in parts for a in p.token_at]
+        self._antecedents = [a for p in parts for a in p.antecedents]
+        self._title_words = {p.document.name: {t: p.document.title[s:e]
+                                                for t, s, e in reversed(p.title_terms)} for p in parts}
         self._top_idf = 0.0  # set once the index is built: the highest idf, for candidates' rarity
         self._rarity: dict[int, list[Span]] = {}  # the spans of passages read so far, rarity set
         if len(self.passage_terms) != len(passages):
@@ -165,8 +169,8 @@ class Engine:
             return old
         titles = self._terms(document.title)
         own = [self.analyzer.terms(p.text, p.tokens) for p in passages]
-        terms = _with_antecedents(passages, own, [self._with_subject(p, t, titles)
-                                                  for p, t in zip(passages, own, strict=True)])
+        terms, antecedents = _with_antecedents(passages, own, [self._with_subject(p, t, titles)
+                                                               for p, t in zip(passages, own, strict=True)])
         token_terms = [_token_terms(p, t) for p, t in zip(passages, own, strict=True)]
         ids, lengths = self.vocabulary.encode([[w for w, _, _ in t] for t in [titles, *terms]])
         term_ids = ids[lengths[0]:]  # after the title's
@@ -179,7 +183,8 @@ class Engine:
             [{s: i for i, (s, _, _, _) in enumerate(p.tokens)} for p in passages],
             term_ids, lengths[1:], ids,
             [tuple(p.text[s:e].lower() for s, e, _, _ in p.tokens) for p in passages],
-            subject_pronouns(passages) if is_person(document.title, passages) else frozenset())
+            subject_pronouns(passages) if is_person(document.title, passages) else frozenset(),
+            antecedents)
 
     def _document_index(self, parts: list[Part]) -> Index:
         """BM25 over whole documents (title and every sentence), DrQA's document retriever's job."""
@@ -474,7 +479,7 @@ class Engine:
 
     def _ranked(self, rank: int, r: Ranked, context: int = 0, explained: bool = True) -> RankedPassage:
         p = self.passages[r.passage]
-        matches = [self._match(p, t, s, e) for t, s, e in self._matched(r)]
+        matches = [self._match(r.passage, t, s, e) for t, s, e in self._matched(r)]
         why = explain(self.index, r, self._written(r, matches)) if explained else None
         ranked = RankedPassage(rank, r.score, p.text, p.document, p.section, p.sentence_index, p.entities,
                                matches, why, p.key, self.titles[p.document])
@@ -484,14 +489,30 @@ class Engine:
         return ranked
 
     def _written(self, r: Ranked, matches: list[dict]) -> dict[str, str]:
-        """Matched terms as the passage writes them; context terms as the sentence before does."""
-        words = _written(self.passages[r.passage].text, matches)
+        """Each matched term, quoted, as the passage writes it (context terms as the sentence before
+        does): "'died'", or for a pronoun "'Eitingon', as 'He' (Nahum Eitingon),"."""
+        words: dict[str, str] = {}
+        for m in matches:
+            words.setdefault(m["term"], self._shown(r.passage, m))
         before = int(self._previous[r.passage])
         if r.context_terms and before >= 0:
-            q, wanted = self.passages[before], set(r.context_terms)
-            earlier = [self._match(q, t, s, e) for t, s, e in self.passage_terms[before] if t in wanted]
-            words = {**_written(q.text, earlier), **words}
+            wanted = set(r.context_terms) - set(words)
+            for t, s, e in self.passage_terms[before]:
+                if t in wanted:
+                    words.setdefault(t, self._shown(before, self._match(before, t, s, e)))
         return words
+
+    def _shown(self, i: int, match: dict) -> str:
+        p = self.passages[i]
+        word = p.text[match["start"]:match["end"]]
+        if "refers_to" not in match:
+            return f"'{word}'"
+        antecedent = self._antecedents[i]
+        if antecedent is not None and antecedent[0] == match["start"]:
+            names = antecedent[3]
+        else:
+            names = self._title_words[p.document]
+        return f"'{names.get(match['term'], match['term'])}', as '{word}' ({match['refers_to']}),"
 
     def _neighbours(self, at: int, n: int, step: int) -> list[Neighbour]:
         """Up to ``n`` sentences of the same document on one side of position ``at``, nearest first
@@ -504,22 +525,18 @@ class Engine:
             out.append(Neighbour(q.key, q.sentence_index, q.text))
         return out
 
-    def _match(self, p: Passage, term: str, start: int, end: int) -> dict:
-        """Where a question term occurs: the word without a possessive ("Eitingon′s" -> "Eitingon"),
-        and for a pronoun that stands for the document's subject, whom it refers to."""
+    def _match(self, i: int, term: str, start: int, end: int) -> dict:
+        """Where a question term occurs in passage ``i``: the word without a possessive ("Eitingon′s" ->
+        "Eitingon"), and for a pronoun that stands for the document's subject or for the previous
+        sentence's ("It" for "The Anglo-Norman language"), what it refers to."""
+        p = self.passages[i]
         match = {"term": term, "start": start, "end": start + len(strip_possessive(p.text[start:end]))}
+        antecedent = self._antecedents[i]
         if p.subject_ref == (start, end):
             match["refers_to"] = self.titles[p.document]
+        elif antecedent is not None and antecedent[:2] == (start, end):
+            match["refers_to"] = antecedent[2]
         return match
-
-
-def _written(text: str, matches: list[dict]) -> dict[str, str]:
-    """Each matched term as the passage first writes it ("He (Nahum Eitingon)" for a pronoun)."""
-    out: dict[str, str] = {}
-    for m in matches:
-        word = text[m["start"]:m["end"]]
-        out.setdefault(m["term"], f"{word} ({m['refers_to']})" if "refers_to" in m else word)
-    return out
 
 
 def _joined(arrays: list[np.ndarray], dtype=np.int32) -> np.ndarray:
@@ -538,24 +555,34 @@ def _token_terms(p: Passage, terms: list[tuple[str, int, int]]) -> list[str | No
     return [by_start.get(s) for s, _, _, _ in p.tokens]
 
 
-def _with_antecedents(passages: list[Passage], own: list, terms: list) -> list:
+def _with_antecedents(passages: list[Passage], own: list, terms: list) -> tuple[list, list]:
     """Each sentence whose main subject is "it" or "they" also holds, at the pronoun, the terms of the
     previous sentence's main subject, what the pronoun most likely stands for: "It in turn evolved into
-    Modern English" is found by the words of "The Anglo-Norman language was ..." before it."""
-    out, carried = [], []
+    Modern English" is found by the words of "The Anglo-Norman language was ..." before it. Also each
+    sentence's (start, end, words it stands for) of such a pronoun, or None, to show whom it refers to."""
+    out, found, carried, referent, named = [], [], [], "", {}
     for p, mine, t in zip(passages, own, terms, strict=True):
         subject = main_subject(p.syntax.arcs) if p.syntax else None
-        inherited = []
+        inherited, mark = [], None
         if subject is not None:
             s, e, _, _ = p.tokens[subject]
             if p.text[s:e].lower() in ANAPHORS:
                 present = {x for x, _, _ in t}
                 inherited = [x for x in dict.fromkeys(carried) if x not in present]
                 t = t + [(x, s, e) for x in inherited]
+                mark = (s, e, referent, named) if inherited else None
         out.append(t)
-        starts = {p.tokens[k][0] for k in subtree(p.syntax.arcs, subject)} if subject is not None else ()
+        found.append(mark)
+        below = sorted(subtree(p.syntax.arcs, subject)) if subject is not None else []
+        starts = {p.tokens[k][0] for k in below}
         carried = [x for x, s, _ in mine if s in starts] + inherited
-    return out
+        if below and not inherited:
+            referent = p.text[p.tokens[below[0]][0]:p.tokens[below[-1]][1]]
+            named = {}
+            for x, s, e in mine:
+                if s in starts:
+                    named.setdefault(x, p.text[s:e])
+    return out, found
 
 
 def _within(terms: list[tuple[str, int, int]], start: int, end: int) -> frozenset[str]:

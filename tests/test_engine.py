@@ -271,7 +271,7 @@ def test_an_explanation_names_each_term_as_the_passage_writes_it_not_its_stem(en
     first = engine.ask("When did Eitingon study?").passages[0]
     terms = {c.term: c.text for c in first.explanation if c.kind == "term"}
     assert "studi" in terms and terms["studi"].startswith("'study' occurs 1×")
-    assert terms["eitingon"].startswith("'his (Nahum Eitingon)' occurs")
+    assert terms["eitingon"].startswith("'Eitingon', as 'his' (Nahum Eitingon), occurs")
 
 
 def test_top_k_changes_the_passages_shown_never_the_answer_or_its_confidence(engine):
@@ -352,3 +352,17 @@ def test_the_question_words_of_the_sentence_before_lift_a_sentence(tmp_path):
     assert line.term == "aar" and line.score > 0
     assert "the sentence before holds 'Aare'" in line.text  # as written there, not the stem
     assert sum(x.score for x in green.explanation) == pytest.approx(green.score, abs=1e-3)
+
+
+def test_an_it_subject_says_what_it_stands_for_in_matches_and_explanations(tmp_path):
+    from qa.engine import Engine
+
+    (tmp_path / "lang.txt").write_text("Languages\n\nThe Anglo-Norman language was spoken in England. "
+                                       "It in turn evolved into Modern English.\n", encoding="utf-8")
+    first = Engine.from_corpus(tmp_path).ask("What did the Anglo-Norman language evolve into?").passages[0]
+    assert first.text.startswith("It in turn")
+    at_it = [m for m in first.matches if m["start"] == 0]
+    assert {m["term"] for m in at_it} == {"anglo", "norman", "languag"}
+    assert all(m["refers_to"] == "The Anglo-Norman language" for m in at_it)
+    texts = [c.text for c in first.explanation if c.kind == "term"]
+    assert "'Norman', as 'It' (The Anglo-Norman language), occurs 1×" in " ".join(texts)

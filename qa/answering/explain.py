@@ -8,19 +8,19 @@ from .result import Contribution
 
 def explain(index, r: Ranked, words: dict[str, str] | None = None) -> list[Contribution]:
     """The contributions of ``r``'s score: BM25 per term, the context credit, the answer-type and role
-    bonuses, the document prior. ``words`` gives terms as the passage (or the sentence before, for the
-    context credit) writes them, which the text shows instead of the internal stem ("died", not "die")."""
+    bonuses, the document prior. ``words`` gives terms, quoted, as the passage (or the sentence before,
+    for the context credit) writes them, which the text shows instead of the internal stem ("'died'")."""
     lines, words = [], words or {}
     for term in r.terms:
         score, tf, idf = index.contribution(term, r.passage)
         df = index.document_frequency(term)
         lines.append(Contribution(
-            "term", term, score, f"'{words.get(term, term)}' occurs {tf}× in this passage and in {df} of "
+            "term", term, score, f"{words.get(term, repr(term))} occurs {tf}× in this passage and in {df} of "
             f"{index.size} passages (idf {idf:.2f}): +{score:.2f}", tf, idf, df))
     if r.context:
         lines.append(Contribution(
             "context", " ".join(r.context_terms), r.context,
-            f"the sentence before holds {', '.join(repr(words.get(t, t)) for t in r.context_terms)}, which "
+            f"the sentence before holds {', '.join(words.get(t, repr(t)) for t in r.context_terms)}, which "
             f"this one lacks: +{CONTEXT_WEIGHT:.0%} of their weight there = +{r.context:.2f}"))
     if r.answer_label:
         lines.append(Contribution(

@@ -101,8 +101,9 @@ SCHEMAS: dict[str, Any] = {
     "Entity": _object({"text": TEXT, "label": TEXT, "start": OFFSET, "end": OFFSET},
                       description="A named entity; start and end are offsets into the text."),
     "Match": _object({"term": TEXT, "start": OFFSET, "end": OFFSET}, {
-        "refers_to": {"type": "string", "description": "The document's subject (its title), when the "
-                                                       "match is a pronoun that stands for it."},
+        "refers_to": {"type": "string", "description": "What a pronoun match stands for: the document's "
+                                                       "subject (its title) for he/she, the previous "
+                                                       "sentence's subject for an it/they subject."},
     }, description="Where a (normalised) question term occurs in the passage."),
     "Contribution": _object({
         "kind": {"enum": ["term", "context", "answer_type", "role", "document"]}, "term": TEXT,
