@@ -578,6 +578,8 @@ def _with_antecedents(passages: list[Passage], own: list, terms: list) -> tuple[
         carried = [x for x, s, _ in mine if s in starts] + inherited
         if below and not inherited:
             referent = p.text[p.tokens[below[0]][0]:p.tokens[below[-1]][1]]
+            if referent.split(" ", 1)[0] in ("The", "A", "An"):  # capitalised as a sentence's start
+                referent = referent[0].lower() + referent[1:]
             named = {}
             for x, s, e in mine:
                 if s in starts:

@@ -363,6 +363,6 @@ def test_an_it_subject_says_what_it_stands_for_in_matches_and_explanations(tmp_p
     assert first.text.startswith("It in turn")
     at_it = [m for m in first.matches if m["start"] == 0]
     assert {m["term"] for m in at_it} == {"anglo", "norman", "languag"}
-    assert all(m["refers_to"] == "The Anglo-Norman language" for m in at_it)
+    assert all(m["refers_to"] == "the Anglo-Norman language" for m in at_it)
     texts = [c.text for c in first.explanation if c.kind == "term"]
-    assert "'Norman', as 'It' (The Anglo-Norman language), occurs 1×" in " ".join(texts)
+    assert "'Norman', as 'It' (the Anglo-Norman language), occurs 1×" in " ".join(texts)
