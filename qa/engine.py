@@ -7,7 +7,7 @@ import math
 import os
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ from . import cache
 from .answering.answer import DEFAULT_TOP_K, TOP_PASSAGES, asked_noun, classify, fits
 from .answering.explain import explain
 from .answering.rank import CONTEXT_WEIGHT, Ranked, document_shares, rerank
-from .answering.reader import Evidence, Reader, Span, answerable_share, spans_of
+from .answering.reader import Evidence, Reader, Span, answerable_share
 from .answering.result import Neighbour, RankedPassage, Result
 from .answering.roles import fills_asked_role
 from .corpus import Document, corpus_files
@@ -33,26 +33,20 @@ from .nlp import (
     plain,
     without_surrogates,
 )
+from .parts import Part, derive
 from .passages import (
     Passage,
     by_document,
-    is_person,
     make_entities_consistent,
     mark_subject_references,
     parse,
     strip_possessive,
-    subject_pronouns,
 )
 from .question_tokenizer import QuestionTokenizer
-from .syntax import main_subject, subtree
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = "corpus"
-# subject pronouns that stand for the previous sentence's subject; with he and she too, Hit@1 on
-# Eitingon 0.733 -> 0.721 and Curie 0.711 -> 0.689 (there they mostly mean the document's subject,
-# which mark_subject_references adds); with this and these too, no figure moves
-ANAPHORS = frozenset({"it", "they"})
 RERANK_DEPTH = 20
 # the least document share (rank.py) a passage's document needs for an answer to be read from it: 1 reads
 # from the best-matching document only, as DrQA reads the top documents; measured on SQuAD dev F1:
@@ -77,27 +71,6 @@ def corpus_or_default(path: str | Path | None) -> str | Path:
         raise CorpusError(f"no corpus given, and there is no {DEFAULT_CORPUS}/ folder in {Path.cwd()}: "
                           "pass --corpus PATH or set QA_CORPUS to a .txt file or a folder of them.")
     return path or corpus_path()
-
-
-@dataclass(frozen=True)
-class Part:
-    """What the engine derives from one document's passages, reused by the next engine while the
-    document is unchanged: a change costs the changed article and the index, not the whole corpus."""
-
-    document: Document
-    passages: list[Passage]
-    title_terms: list[tuple[str, int, int]]
-    passage_terms: list
-    entity_terms: list
-    token_terms: list
-    spans: list
-    token_at: list
-    term_ids: np.ndarray  # every passage's terms as ids of the engine's Vocabulary, one after another
-    lengths: np.ndarray  # each passage's number of terms
-    document_ids: np.ndarray  # the title's and every passage's term ids: the document index's row
-    words: list  # each passage's tokens, lower-cased (for the question's prepositions)
-    pronouns: frozenset[str]  # the pronouns that refer to the document's subject, when it is a person
-    antecedents: list  # per passage: (start, end, what it stands for) of an "it"/"they" subject, or None
 
 
 class Engine:
@@ -167,24 +140,7 @@ class Engine:
         if (old is not None and old.document == document and len(old.passages) == len(passages)
                 and all(a is b for a, b in zip(old.passages, passages, strict=True))):
             return old
-        titles = self._terms(document.title)
-        own = [self.analyzer.terms(p.text, p.tokens) for p in passages]
-        terms, antecedents = _with_antecedents(passages, own, [self._with_subject(p, t, titles)
-                                                               for p, t in zip(passages, own, strict=True)])
-        token_terms = [_token_terms(p, t) for p, t in zip(passages, own, strict=True)]
-        ids, lengths = self.vocabulary.encode([[w for w, _, _ in t] for t in [titles, *terms]])
-        term_ids = ids[lengths[0]:]  # after the title's
-        return Part(
-            document, passages, titles, terms,
-            [[_within(t, e.start, e.end) for e in p.entities] for p, t in zip(passages, own, strict=True)],
-            token_terms,
-            [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, words)
-             if p.syntax else [] for p, words in zip(passages, token_terms, strict=True)],
-            [{s: i for i, (s, _, _, _) in enumerate(p.tokens)} for p in passages],
-            term_ids, lengths[1:], ids,
-            [tuple(p.text[s:e].lower() for s, e, _, _ in p.tokens) for p in passages],
-            subject_pronouns(passages) if is_person(document.title, passages) else frozenset(),
-            antecedents)
+        return derive(document, passages, self.analyzer, self.vocabulary, self._terms(document.title))
 
     def _document_index(self, parts: list[Part]) -> Index:
         """BM25 over whole documents (title and every sentence), DrQA's document retriever's job."""
@@ -250,15 +206,6 @@ class Engine:
     def _analyse(self, text: str, doc) -> list[tuple[str, int, int]]:
         return self.analyzer.terms(text, [(t.idx, t.idx + len(t.text), t.lemma_, t.is_punct)
                                           for t in doc if not t.is_space])
-
-    def _with_subject(self, p: Passage, terms, subject: list[tuple[str, int, int]]):
-        """A passage's terms, plus the subject's name where a pronoun refers to the subject."""
-        if p.subject_ref:
-            present = {t for t, _, _ in terms}
-            s, e = p.subject_ref
-            terms = terms + [(t, s, e) for t in dict.fromkeys(t for t, _, _ in subject)
-                             if t not in present]
-        return terms
 
     def question_terms(self, question: str) -> list[str]:
         """The question's search terms, normalised exactly like the passages'."""
@@ -547,49 +494,6 @@ def _listing(terms: list[str], most: int = 8, width: int = 30) -> str:
     """A short, readable list of terms for a message, however long the question was."""
     shown = [t if len(t) <= width else t[: width - 1] + "…" for t in terms[:most]]
     return ", ".join(shown) + (f" and {len(terms) - most} more" if len(terms) > most else "")
-
-
-def _token_terms(p: Passage, terms: list[tuple[str, int, int]]) -> list[str | None]:
-    """The search term of each of the passage's tokens (None for stop words and punctuation)."""
-    by_start = {s: t for t, s, _ in terms}
-    return [by_start.get(s) for s, _, _, _ in p.tokens]
-
-
-def _with_antecedents(passages: list[Passage], own: list, terms: list) -> tuple[list, list]:
-    """Each sentence whose main subject is "it" or "they" also holds, at the pronoun, the terms of the
-    previous sentence's main subject, what the pronoun most likely stands for: "It in turn evolved into
-    Modern English" is found by the words of "The Anglo-Norman language was ..." before it. Also each
-    sentence's (start, end, words it stands for) of such a pronoun, or None, to show whom it refers to."""
-    out, found, carried, referent, named = [], [], [], "", {}
-    for p, mine, t in zip(passages, own, terms, strict=True):
-        subject = main_subject(p.syntax.arcs) if p.syntax else None
-        inherited, mark = [], None
-        if subject is not None:
-            s, e, _, _ = p.tokens[subject]
-            if p.text[s:e].lower() in ANAPHORS:
-                present = {x for x, _, _ in t}
-                inherited = [x for x in dict.fromkeys(carried) if x not in present]
-                t = t + [(x, s, e) for x in inherited]
-                mark = (s, e, referent, named) if inherited else None
-        out.append(t)
-        found.append(mark)
-        below = sorted(subtree(p.syntax.arcs, subject)) if subject is not None else []
-        starts = {p.tokens[k][0] for k in below}
-        carried = [x for x, s, _ in mine if s in starts] + inherited
-        if below and not inherited:
-            referent = p.text[p.tokens[below[0]][0]:p.tokens[below[-1]][1]]
-            if referent.split(" ", 1)[0] in ("The", "A", "An"):  # capitalised as a sentence's start
-                referent = referent[0].lower() + referent[1:]
-            named = {}
-            for x, s, e in mine:
-                if s in starts:
-                    named.setdefault(x, p.text[s:e])
-    return out, found
-
-
-def _within(terms: list[tuple[str, int, int]], start: int, end: int) -> frozenset[str]:
-    """The terms of the tokens overlapping [start, end): an entity's words, normalised like the question's."""
-    return frozenset(t for t, s, e in terms if s < end and start < e)
 
 
 def build_passages(nlp, documents: list[Document], progress: bool = False) -> list[Passage]:
