@@ -280,10 +280,17 @@ class Engine:
             subject = self.title_terms[self.passages[ranked[0].passage].document]
             asked = asked | subject if asked & subject else asked
         weights = {t: self._idf(t) for t in terms}
-        total = sum(weights.values()) or 1.0
-        evidence = [self._evidence(rank, r, sum(weights[t] for t in r.terms) / total)
+        evidence = [self._evidence(rank, r, self._coverage(weights, r))
                     for rank, r in enumerate(ranked[:TOP_PASSAGES], 1) if readable is None or readable(r)]
         return asked, noun, evidence
+
+    def _coverage(self, weights: dict[str, float], r: Ranked) -> float:
+        """The idf-weighted share of the question's terms the passage holds, leaving out its document's
+        title words, which say which article, not which sentence (alone, a biography names its subject
+        everywhere and their idf is near 0; in a folder it is high and would inflate the confidence)."""
+        title = self.title_terms[self.passages[r.passage].document]
+        kept = {t: w for t, w in weights.items() if t not in title} or weights
+        return sum(w for t, w in kept.items() if t in r.terms) / (sum(kept.values()) or 1.0)
 
     def _retrieve(self, question: str, depth: int, allowed: frozenset[str] | None):
         """Analyse the question and rank passages for it: (text, type, terms, known terms, ranked)."""

@@ -56,8 +56,10 @@ CEILINGS = {
 # With the context credit the refit threshold falls from 0.314 to 0.300 and 250 questions are answered
 # instead of 218: F1 50.1 -> 50.6, HasAns F1 27.1 -> 30.0, for NoAns F1 77.8 -> 75.6 and precision
 # 0.505 -> 0.488 (those two floors drop).
-SQUAD_FLOORS = {"f1": 50.6, "exact": 48.4, "HasAns_f1": 30.0, "NoAns_f1": 75.6, "hit1": 0.746,
-                "precision": 0.487}
+# Leaving the document's title words out of the confidence's coverage (so that a folder behaves as
+# its articles alone) costs F1 50.7 -> 50.5, NoAns 75.6 -> 75.0 (HasAns 30.0 -> 30.2).
+SQUAD_FLOORS = {"f1": 50.4, "exact": 48.2, "HasAns_f1": 30.1, "NoAns_f1": 74.9, "hit1": 0.746,
+                "precision": 0.49}
 SQUAD_CEILINGS = {"calibration_gap": 0.065}  # 0.061 once answers come from the best document only
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own;
 # 0.023 since the context credit, one Curie question (of 45): "What was Marie Curie's profession?" is
@@ -65,6 +67,9 @@ SQUAD_CEILINGS = {"calibration_gap": 0.065}  # 0.061 once answers come from the 
 # wins where "Curie" is rare, in the four-article folder. There Curie Hit@1 is 0.711 (0.689 before the
 # "it"/"they" antecedents and the context credit), on its own article 0.733.
 MIXED_HIT1_SLACK = 0.023
+# Curie's 7 unanswerable questions were withheld 3 times in the folder against 5 alone, until the
+# confidence's coverage left out the document's title words (their idf is high only in a folder)
+MIXED_ABSTENTION_SLACK = 0.15
 
 
 @pytest.fixture(scope="session")
@@ -148,6 +153,8 @@ def test_a_folder_of_articles_answers_each_set_as_its_own_article_does(mixed_fol
     questions = load_questions(question_files(SETS[name]))
     together = evaluate(engine_ask(mixed_folder_engine), questions).summary
     assert together["hit1"] >= summaries[name]["hit1"] - MIXED_HIT1_SLACK
+    # unanswerable questions are withheld as often as on the article alone, give or take one
+    assert together["abstention"] >= summaries[name]["abstention"] - MIXED_ABSTENTION_SLACK
     elsewhere = []
     for q in questions:
         result = mixed_folder_engine.ask(q.question, 3)
