@@ -131,6 +131,14 @@ def test_non_ascii_text_is_sent_as_utf8(client):
     assert "Ramón".encode() in raw and b"\\u00f3" not in raw
 
 
+def test_json_is_written_compact_and_in_order_and_a_lone_surrogate_is_escaped(app):
+    dumps = app.json.dumps
+    value = {"z": "Ramón", "a": [1, 2.5, None, True]}
+    assert dumps(value, separators=(",", ":")) == '{"z":"Ramón","a":[1,2.5,null,true]}'
+    assert json.loads(dumps(value, indent=2)) == value
+    assert dumps({"field": "\ud800"}, separators=(",", ":")) == '{"field":"\\ud800"}'
+
+
 # --- errors ---------------------------------------------------------------------------------------
 
 BAD_BODIES = [

@@ -69,6 +69,12 @@ class Span:
     label: str | None
     terms: frozenset[str]
     rarity: float = 0.0  # mean idf of its terms as a share of the highest idf: specific vs common words
+    aside: bool = False  # in apposition, in brackets or between commas: naming what it stands beside
+    doer: bool = False  # its head is the doer of its verb (subject, or a passive's "by X")
+
+    @property
+    def log_length(self) -> float:
+        return math.log1p(self.last - self.first + 1)
 
 
 @dataclass(frozen=True)
@@ -105,26 +111,23 @@ def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Sp
     rarity depends on the whole corpus, so the engine sets it when it reads (``Engine._rare``)."""
     out, seen = [], set()
 
-    def head_of(first: int, last: int) -> int:
+    def span(start: int, end: int, first: int, last: int, label: str | None) -> Span:
         inside = [i for i in range(first, last + 1) if not first <= arcs[i][2] <= last or arcs[i][2] == i]
-        return inside[0] if inside else last
-
-    def terms(first: int, last: int) -> frozenset[str]:
-        return frozenset(t for t in token_terms[first:last + 1] if t)
+        head = inside[0] if inside else last
+        words = frozenset(t for t in token_terms[first:last + 1] if t)
+        aside = arcs[head][1] == "appos" or _bracketed(text, start, end)
+        return Span(text[start:end], start, end, first, last, head, label, words, aside=aside,
+                    doer=_subject_like(arcs, head))
 
     for e in entities:
         idx = [i for i, (s, t, _, _) in enumerate(tokens) if s < e.end and e.start < t]
         if idx and arcs:
-            words = terms(idx[0], idx[-1])
-            out.append(Span(e.text, e.start, e.end, idx[0], idx[-1], head_of(idx[0], idx[-1]), e.label,
-                            words))
+            out.append(span(e.start, e.end, idx[0], idx[-1], e.label))
             seen.add((tokens[idx[0]][0], tokens[idx[-1]][1]))
     for first, last in phrases:
         start, end = tokens[first][0], tokens[last][1]
         if (start, end) not in seen and any(token_terms[first:last + 1]):
-            words = terms(first, last)
-            out.append(Span(text[start:end], start, end, first, last, head_of(first, last), None,
-                            words))
+            out.append(span(start, end, first, last, None))
             seen.add((start, end))
     return out
 
@@ -158,34 +161,40 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
              span: Span, top_score: float) -> list[float]:
     """The feature vector of one candidate for one question, in the order of ``FEATURES``."""
     typed = bool(qtype.labels)
+    first, last, head, terms, arcs = span.first, span.last, span.head, span.terms, ev.arcs
     fit = span.label is not None and typed and fits(qtype, span)
-    overlap = len(span.terms & asked) / len(span.terms) if span.terms else 1.0
-    outside = [i for i in ev.matched if not span.first <= i <= span.last]
-    words = min((min(abs(i - span.first), abs(i - span.last)) for i in outside), default=FAR)
-    chain = _chain(ev.arcs, span.head) if outside else None
-    parse = min((_hops(ev.arcs, span.head, i, chain) for i in outside), default=FAR)
-    head_pos, head_dep, head_head = ev.arcs[span.head]
+    overlap = len(terms & asked) / len(terms) if terms else 1.0
+    outside = [i for i in ev.matched if i < first or i > last]
+    head_pos, head_dep, head_head = arcs[head]
+    if outside:
+        words = min(first - i if i < first else i - last for i in outside)
+        chain = _chain(arcs, head)
+        parse = min(_hops(arcs, head, i, chain) for i in outside)
+        around = sum(1 for i in outside if first - WINDOW <= i <= last + WINDOW) / (1 + len(outside))
+        sibling = any(arcs[i][2] == head_head and i != head_head for i in outside)
+    else:
+        words, parse, around, sibling = FAR, FAR, 0.0, False
+    governs = head_head in ev.matched and head_head != head
     return [
         1.0, float(fit), float(typed and not fit), float(not typed and span.label is not None),
-        float(not typed and span.label is None), 1.0 - overlap, float(bool(span.terms) and overlap == 1.0),
+        float(not typed and span.label is None), 1.0 - overlap, float(bool(terms) and overlap == 1.0),
         1.0 / (1.0 + min(words, FAR)), 1.0 / (1.0 + parse),
-        float(noun is not None and noun in span.terms),
-        float(noun is not None and noun not in span.terms and noun in _beside(ev, span, head_head)),
+        float(noun is not None and noun in terms),
+        float(noun is not None and noun not in terms and noun in _beside(ev, span, head_head)),
         float(ev.rank == 1), float(ev.rank >= 3), ev.score / top_score if top_score else 0.0,
-        ev.coverage, math.log1p(span.last - span.first + 1), float(head_pos == "PROPN"),
+        ev.coverage, span.log_length, float(head_pos == "PROPN"),
         float(head_pos == "NUM"), float(head_dep in SUBJECT), float(head_dep in OBJECT),
-        len([i for i in outside if span.first - WINDOW <= i <= span.last + WINDOW]) / (1 + len(outside)),
-        float(head_head in ev.matched and head_head != span.head),
+        around, float(governs),
         float(not typed and span.label in ("DATE", "TIME", "CARDINAL")),
-        float(head_dep == "appos" or _bracketed(ev.text, span)),
-        float(qtype.form == SUBJECT_FORM and _subject_like(ev.arcs, span.head)),
+        float(span.aside),
+        float(qtype.form == SUBJECT_FORM and span.doer),
         float(qtype.form == OBJECT_FORM and head_dep in OBJECT),
         float(qtype.form == COPULA_FORM and head_dep in COPULA_ROLES),
         float(head_dep == "pobj" and bool(ev.words) and ev.words[head_head] in qtype.words),
-        float(bool(span.terms) and span.terms <= ev.title),
+        float(bool(terms) and terms <= ev.title),
         span.rarity,
-        float(any(ev.arcs[i][2] == head_head and i != head_head for i in outside)),
-        float(head_head in ev.matched and head_head != span.head and ev.arcs[head_head][0] in VERBS),
+        float(sibling),
+        float(governs and arcs[head_head][0] in VERBS),
     ]
 
 
@@ -248,9 +257,9 @@ def _subject_like(arcs, head: int) -> bool:
     return arcs[head][1] == "pobj" and arcs[governor][1] == "agent"
 
 
-def _bracketed(text: str, span: Span) -> bool:
-    """Whether the span stands in brackets or between commas, as an aside naming something."""
-    before, after = text[:span.start].rstrip()[-1:], text[span.end:].lstrip()[:1]
+def _bracketed(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] stands in brackets or between commas, as an aside naming something."""
+    before, after = text[:start].rstrip()[-1:], text[end:].lstrip()[:1]
     return (before, after) in (("(", ")"), (",", ","))
 
 
