@@ -1,5 +1,6 @@
 """What the engine derives from one document's passages (its ``Part``): search terms, with the
-document's subject at its pronouns and an "it"/"they" subject's antecedent; answer candidates; term ids.
+document's subject at its pronouns and an "it"/"they" subject's antecedent; answer candidates (and
+reason phrases, for why-questions); term ids.
 
 A part is reused by the next engine while its document is unchanged, so a change to a living corpus
 costs the changed article and the index, not the whole corpus.
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .answering.reader import spans_of
+from .answering.reasons import reasons
 from .corpus import Document
 from .index import Vocabulary
 from .nlp import Analyzer
@@ -43,6 +45,7 @@ class Part:
     pronouns: frozenset[str]  # the pronouns that refer to the document's subject, when it is a person
     # per passage: an "it"/"they" subject's (start, end, what it stands for, {term: word there}), or None
     antecedents: list
+    reasons: list  # per passage, its phrases giving a reason or purpose: a why-question's candidates
 
 
 def derive(document: Document, passages: list[Passage], analyzer: Analyzer, vocabulary: Vocabulary,
@@ -55,17 +58,20 @@ def derive(document: Document, passages: list[Passage], analyzer: Analyzer, voca
     token_terms = [_token_terms(p, t) for p, t in zip(passages, own, strict=True)]
     ids, lengths = vocabulary.encode([[w for w, _, _ in t] for t in [titles, *terms]])
     term_ids = ids[lengths[0]:]  # after the title's
+    words = [tuple(p.text[s:e].lower() for s, e, _, _ in p.tokens) for p in passages]
+    parsed = list(zip(passages, token_terms, words, strict=True))
     return Part(
         document, passages, titles, terms,
         [[_within(t, e.start, e.end) for e in p.entities] for p, t in zip(passages, own, strict=True)],
         token_terms,
-        [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, words)
-         if p.syntax else [] for p, words in zip(passages, token_terms, strict=True)],
+        [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, tt)
+         if p.syntax else [] for p, tt, _ in parsed],
         [{s: i for i, (s, _, _, _) in enumerate(p.tokens)} for p in passages],
-        term_ids, lengths[1:], ids,
-        [tuple(p.text[s:e].lower() for s, e, _, _ in p.tokens) for p in passages],
+        term_ids, lengths[1:], ids, words,
         subject_pronouns(passages) if is_person(document.title, passages) else frozenset(),
-        antecedents)
+        antecedents,
+        [spans_of(p.text, [], p.tokens, p.syntax.arcs, reasons(p.syntax.arcs, w), tt)
+         if p.syntax else [] for p, tt, w in parsed])
 
 
 def with_subject(p: Passage, terms, subject: list[tuple[str, int, int]]):

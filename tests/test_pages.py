@@ -459,7 +459,7 @@ def _shown(node: Node) -> str:
 
 
 def test_the_short_answer_is_outlined_in_its_passage_when_it_is_a_phrase(client):
-    _, root = page(client, q="Where did Eitingon study?")
+    _, root = page(client, q="Why did Eitingon lose his post as deputy director?")
     answer = root.find("span", class_="answer-span").text()
     assert root.find("span", class_="chip").text() == "PHRASE"
     first = root.find("li", id="passage-1")

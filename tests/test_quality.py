@@ -42,15 +42,20 @@ SETS = {"article": ROOT / "corpus", "marie_curie": ROOT / "corpus" / "generalisa
 # 0.415: "When was Eitingon let out of prison?" now ranks "Sofia was sentenced to 10 years in prison."
 # first (its previous sentence names Eitingon) and answers "10 years" for "1964", and after the refit
 # "the \"link" is read for "high-ranking Soviet leaders", while "12 years" and "Coyoacán" are now right.
+# Raised with why-questions answered by the reason or purpose their passage gives (reasons.py): Eitingon
+# EM 0.395 -> 0.419, F1 0.415 -> 0.428 ("his poor personal relations with Serebryansky"; after the refit
+# "four years" is right and "What rank ...?" reads "October"), false abstention 0.291 -> 0.256. The
+# Curie false-abstention ceiling is loosened from 0.312 to 0.334: the wrong "the French physicist" for
+# how many children (0.29) is withheld (0.28); Curie EM and F1 stay at 0.422 / 0.444.
 FLOORS = {
-    "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.395,
-                "f1": 0.415, "abstention": 0.714},
+    "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.418,
+                "f1": 0.427, "abstention": 0.714},
     "marie_curie": {"hit1": 0.733, "hit3": 0.755, "hit5": 0.799, "mrr": 0.753, "em": 0.422,
                     "f1": 0.444, "abstention": 0.714},
 }
 CEILINGS = {
-    "article": {"false_abstention": 0.292},
-    "marie_curie": {"false_abstention": 0.312},
+    "article": {"false_abstention": 0.257},
+    "marie_curie": {"false_abstention": 0.334},
 }
 # SQuAD 2.0's official figures (percent) on the development articles, which the reader is fitted on.
 # With the context credit the refit threshold falls from 0.314 to 0.300 and 250 questions are answered
@@ -58,8 +63,10 @@ CEILINGS = {
 # 0.505 -> 0.488 (those two floors drop).
 # Leaving the document's title words out of the confidence's coverage (so that a folder behaves as
 # its articles alone) costs F1 50.7 -> 50.5, NoAns 75.6 -> 75.0 (HasAns 30.0 -> 30.2).
-SQUAD_FLOORS = {"f1": 50.4, "exact": 48.2, "HasAns_f1": 30.1, "NoAns_f1": 74.9, "hit1": 0.746,
-                "precision": 0.49}
+# Why-questions answered with a reason or purpose phrase (3 of SQuAD's 7 answerable ones are right):
+# F1 50.5 -> 51.3, HasAns F1 30.2 -> 30.7, NoAns 75.0 -> 76.3, precision 0.492 -> 0.504.
+SQUAD_FLOORS = {"f1": 51.2, "exact": 49.0, "HasAns_f1": 30.5, "NoAns_f1": 76.1, "hit1": 0.746,
+                "precision": 0.50}
 SQUAD_CEILINGS = {"calibration_gap": 0.065}  # 0.061 once answers come from the best document only
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own;
 # 0.023 since the context credit, one Curie question (of 45): "What was Marie Curie's profession?" is

@@ -85,11 +85,16 @@ def test_below_the_threshold_there_is_an_abstention_with_the_candidate_named():
     assert "'1940'" in reading.message and "1.00" in reading.message
 
 
-@pytest.mark.parametrize("question", ["Why did Mercader attack Trotsky?", "How did he do it?",
-                                      "Did Mercader attack Trotsky?"])
-def test_reasons_manners_and_yes_no_are_not_phrases(question):
+@pytest.mark.parametrize("question", ["How did he do it?", "Did Mercader attack Trotsky?"])
+def test_manners_and_yes_no_are_not_phrases(question):
     reading = Reader().read(classify(question), frozenset({"attack"}), None, [evidence()], 0.0)
     assert reading.reason is Reason.NOT_A_PHRASE
+
+
+def test_a_why_question_reads_only_reason_phrases():
+    reading = Reader().read(classify("Why did Mercader attack Trotsky?"), frozenset({"attack"}), None,
+                            [evidence()], 0.0)
+    assert reading.reason is Reason.NO_CANDIDATE and "'because'" in reading.message
 
 
 def test_no_passage_no_answer():

@@ -31,6 +31,7 @@ QUESTION_TYPES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(rf"(what|which) {_HEAD}(organi[sz]ations?|agency|service|court|party|company)\b"),
      "what", ("ORG",)),
     (re.compile(rf"(what|which) {_HEAD}({PERSON_NOUNS})\b"), "who", ("PERSON",)),
+    (re.compile(rf"(what|which) {_HEAD}(purpose|reason|cause|aim|motive)s?\b"), "why", ()),
     (re.compile(r"wh(o|om|ose)\b"), "who", ("PERSON", "ORG")),
     (re.compile(r"when\b"), "when", ("DATE", "TIME")),
     (re.compile(r"where\b"), "where", PLACE),

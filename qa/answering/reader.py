@@ -15,7 +15,7 @@ import json
 import math
 import operator
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +29,8 @@ MODEL_FILE = Path(__file__).with_name("reader_model.json")
 # are mostly answerable: 86 of the seed article's 100 development questions.
 DEFAULT_ANSWERABLE_SHARE = 0.86
 FAR = 6  # tree hops or words beyond which closeness counts as none
-CLAUSE_KINDS = frozenset({"why", "how", "yes_no"})  # their answers are clauses: no candidate fits
+WHY_DETAIL = "no reason given with 'because' or 'due to', nor a purpose with 'to ...'"
+CLAUSE_KINDS = frozenset({"how", "yes_no"})  # their answers are clauses or yes/no: no candidate fits
 SUBJECT = frozenset({"nsubj", "nsubjpass", "csubj"})
 OBJECT = frozenset({"dobj", "pobj", "attr", "appos", "oprd", "dative"})
 COPULA_ROLES = frozenset({"attr", "appos", "nsubj", "nsubjpass", "acomp"})  # what "X is Y" names
@@ -52,7 +53,7 @@ class Reason(Enum):
     NO_CANDIDATE = "the top passages hold nothing of the kind the question asks for that is not " \
                    "already in the question."
     LOW_CONFIDENCE = "the best candidate is too unlikely to be right"
-    NOT_A_PHRASE = "this kind of question asks for a reason, a manner or a yes/no, which is not " \
+    NOT_A_PHRASE = "this kind of question asks for a manner or a yes/no, which is not " \
                    "one name or phrase: read the passages."
 
 
@@ -91,6 +92,7 @@ class Evidence:
     token_terms: list  # each token's search term, or None
     words: tuple[str, ...] = ()  # each token's lower-case text (prepositions are stop words: no term)
     title: frozenset[str] = frozenset()  # the terms of the passage's document title
+    reasons: list[Span] = field(default_factory=list)  # phrases giving a reason or purpose (why?)
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,10 @@ class Reading:
     def message(self) -> str | None:
         if self.reason is None:
             return None
-        return self.reason.value + (f" ({self.detail})" if self.detail else "")
+        text = self.reason.value
+        if not self.detail:
+            return text
+        return text.removesuffix(".") + f" ({self.detail})" + ("." if text.endswith(".") else "")
 
 
 def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Span]:
@@ -338,7 +343,7 @@ class Reader:
         top = evidence[0].score if evidence else 0.0
         out = []
         for ev in evidence:
-            for span in ev.spans:
+            for span in ev.reasons if qtype.kind == "why" else ev.spans:
                 if span.terms and span.terms <= asked:
                     continue
                 if (_agent_not_asked(qtype, ev, span.head) or _someone_else(qtype, ev, span)
@@ -365,7 +370,7 @@ class Reader:
             return Reading(None, Reason.NOT_A_PHRASE)
         ranked = self.candidates(qtype, asked, noun, evidence)
         if not ranked:
-            return Reading(None, Reason.NO_CANDIDATE)
+            return Reading(None, Reason.NO_CANDIDATE, WHY_DETAIL if qtype.kind == "why" else None)
         _, ev, span, _ = ranked[0]
         p = sigmoid(_dot(self.calibration, self.confidence_features(qtype, ranked)) + self.prior_shift)
         answer = Answer(ev.text[span.start:span.end], span.label or "PHRASE", ev.rank, span.start,
