@@ -7,7 +7,18 @@ from dataclasses import replace
 import pytest
 
 from qa.answering.answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, QuestionType, classify
-from qa.answering.reader import FEATURES, Evidence, Reader, Reason, _hops, features, load_model, spans_of
+from qa.answering.reader import (
+    FAR,
+    FEATURES,
+    WINDOW,
+    Evidence,
+    Reader,
+    Reason,
+    _hops,
+    features,
+    load_model,
+    spans_of,
+)
 
 WHEN = QuestionType("when", ("DATE", "TIME"))
 WHAT = QuestionType("what", ())
@@ -175,3 +186,26 @@ def test_a_candidate_of_only_the_titles_words_is_marked_and_rarity_is_kept():
     assert named(WHAT, ev, ev.spans[1])["title_only"] == 1.0
     assert named(WHAT, ev, ev.spans[0])["title_only"] == 0.0
     assert ev.spans[0].rarity == pytest.approx(0.25) and named(WHAT, ev, ev.spans[0])["rarity"] == 0.25
+
+
+def test_closeness_features_equal_a_search_over_every_matched_word(engine):
+    """Nearness (distances once per passage) gives what searching each candidate's outside words does."""
+    checked = 0
+    for question in ("Who killed Trotsky?", "When was Eitingon arrested?", "Where did Mercader attack?",
+                     "What was Sofia Eitingon's job?", "How many years was Eitingon sentenced to?"):
+        _, _, _, evidence = engine.prepare(question)
+        for ev in evidence:
+            for span in ev.spans:
+                x = dict(zip(FEATURES, features(WHEN, frozenset(), None, ev, span, 1.0), strict=True))
+                outside = [i for i in ev.matched if not span.first <= i <= span.last]
+                words = min((min(abs(i - span.first), abs(i - span.last)) for i in outside), default=FAR)
+                parse = min((_hops(ev.arcs, span.head, i) for i in outside), default=FAR)
+                around = len([i for i in outside if span.first - WINDOW <= i <= span.last + WINDOW])
+                head = ev.arcs[span.head][2]
+                assert x["near_words"] == pytest.approx(1 / (1 + min(words, FAR)))
+                assert x["near_parse"] == pytest.approx(1 / (1 + parse))
+                assert x["words_around"] == pytest.approx(around / (1 + len(outside)))
+                sibling = any(ev.arcs[i][2] == head and i != head for i in outside)
+                assert x["sibling_of_match"] == float(sibling)
+                checked += 1
+    assert checked > 50

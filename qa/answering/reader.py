@@ -162,16 +162,68 @@ def _hops(arcs, a: int, b: int, chain: dict[int, int] | None = None) -> int:
     return FAR
 
 
+@dataclass(frozen=True)
+class Nearness:
+    """How near each token of a passage is to the question's matched words, once per question: a
+    candidate holding none of them (most do) has its closeness features without a search."""
+
+    words: list[int]  # tokens to the nearest matched token (FAR at most)
+    tree: list[int]  # dependency edges to the nearest matched token (FAR at most)
+    before: list[int]  # matched tokens before each index, and in all at the end
+    parents: frozenset[int]  # the heads of matched tokens (a root is not its own)
+
+    @classmethod
+    def of(cls, ev: Evidence) -> Nearness:
+        n, arcs = len(ev.arcs), ev.arcs
+        words, tree, before = [FAR] * n, [FAR] * n, [0] * (n + 1)
+        for i in range(n):
+            before[i + 1] = before[i] + (i in ev.matched)
+        last = None
+        for i in range(n):
+            last = i if i in ev.matched else last
+            words[i] = FAR if last is None else min(FAR, i - last)
+        last = None
+        for i in reversed(range(n)):
+            last = i if i in ev.matched else last
+            if last is not None:
+                words[i] = min(words[i], last - i)
+        neighbours: list[list[int]] = [[] for _ in range(n)]
+        for k, (_, _, head) in enumerate(arcs):
+            if head != k:
+                neighbours[k].append(head)
+                neighbours[head].append(k)
+        frontier = [i for i in ev.matched if i < n]
+        for i in frontier:
+            tree[i] = 0
+        for d in range(1, FAR):
+            reached = []
+            for i in frontier:
+                for j in neighbours[i]:
+                    if tree[j] > d:
+                        tree[j] = d
+                        reached.append(j)
+            frontier = reached
+        return cls(words, tree, before, frozenset(arcs[i][2] for i in ev.matched if arcs[i][2] != i))
+
+
 def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: Evidence,
-             span: Span, top_score: float) -> list[float]:
-    """The feature vector of one candidate for one question, in the order of ``FEATURES``."""
+             span: Span, top_score: float, near: Nearness | None = None) -> list[float]:
+    """The feature vector of one candidate for one question, in the order of ``FEATURES`` (``near``:
+    ``Nearness.of(ev)``, when the caller scores several candidates of one passage)."""
     typed = bool(qtype.labels)
     first, last, head, terms, arcs = span.first, span.last, span.head, span.terms, ev.arcs
     fit = span.label is not None and typed and fits(qtype, span)
     overlap = len(terms & asked) / len(terms) if terms else 1.0
-    outside = [i for i in ev.matched if i < first or i > last]
     head_pos, head_dep, head_head = arcs[head]
-    if outside:
+    near = near or Nearness.of(ev)
+    total = near.before[-1]
+    outside = [] if not total else [i for i in ev.matched if i < first or i > last]
+    if outside and near.before[last + 1] == near.before[first]:  # no matched token inside
+        words, parse = min(near.words[first], near.words[last]), near.tree[head]
+        around = (near.before[min(len(arcs), last + WINDOW + 1)] - near.before[max(0, first - WINDOW)]) \
+            / (1 + total)
+        sibling = head_head in near.parents
+    elif outside:
         words = min(first - i if i < first else i - last for i in outside)
         chain = _chain(arcs, head)
         parse = min(_hops(arcs, head, i, chain) for i in outside)
@@ -343,13 +395,14 @@ class Reader:
         top = evidence[0].score if evidence else 0.0
         out = []
         for ev in evidence:
+            near = Nearness.of(ev)
             for span in ev.reasons if qtype.kind == "why" else ev.spans:
                 if span.terms and span.terms <= asked:
                     continue
                 if (_agent_not_asked(qtype, ev, span.head) or _someone_else(qtype, ev, span)
                         or qtype.defines and not _describes(ev, span)):
                     continue
-                x = features(qtype, asked, noun, ev, span, top)
+                x = features(qtype, asked, noun, ev, span, top, near)
                 out.append((_dot(self.weights, x), ev, span, x))
         out.sort(key=lambda c: -c[0])
         return out
