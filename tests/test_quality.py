@@ -170,3 +170,13 @@ def test_a_folder_of_articles_answers_each_set_as_its_own_article_does(mixed_fol
             if document != name:
                 elsewhere.append(f"{q.question} -> {result.answer.text} ({document})")
     assert elsewhere == [], "unanswerable questions answered from another article"
+
+
+def test_a_folder_of_articles_ranks_the_squad_questions_as_their_articles_alone_do(mixed_folder_engine,
+                                                                                  squad_summary):
+    from qa.evaluation import fit, squad
+
+    articles, questions = squad.load(fit.DATA)
+    together = squad.evaluate_squad(engine_ask(mixed_folder_engine), articles, questions,
+                                    squad.engine_passages(mixed_folder_engine)).summary
+    assert together["hit1"] >= squad_summary["hit1"] - MIXED_HIT1_SLACK
