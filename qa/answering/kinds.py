@@ -2,7 +2,8 @@
 written by ``qa.answering.wordnet_table``; licence in ``WORDNET_LICENSE``): its lexicographer class
 ("location", "person", ...) and whether it is a kind of another noun ("french" of "language").
 
-The table is read once, on first use, and kept in memory; a lookup is a dict access and a short walk.
+The table is read once, when the reader is built, and kept in memory; a lookup is a dict access and a
+short walk.
 """
 
 from __future__ import annotations
@@ -12,13 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 
 TABLE = Path(__file__).with_name("wordnet_nouns.tsv.gz")
-# the spaCy entity labels a noun of each WordNet class names ("What river" -> a LOC or GPE ...)
-CLASS_LABELS = {
-    "location": ("GPE", "LOC", "FAC"), "object": ("LOC", "GPE", "FAC"), "artifact": ("FAC", "PRODUCT"),
-    "person": ("PERSON", "NORP"), "group": ("ORG", "NORP"), "time": ("DATE", "TIME"),
-    "quantity": ("CARDINAL", "QUANTITY", "MONEY", "PERCENT"), "communication": ("WORK_OF_ART", "LANGUAGE"),
-    "event": ("EVENT", "DATE"), "act": ("EVENT",),
-}
 # WordNet's suffix rules for English noun plurals (its morphy): ending -> singular ending
 PLURALS = (("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
            ("ies", "y"), ("s", ""))
@@ -88,7 +82,3 @@ def kind(word: str | None) -> str | None:
 def is_a(word: str | None, noun: str | None) -> bool:
     return bool(word and noun) and table().is_a(word, noun)
 
-
-def labels(noun: str | None) -> tuple[str, ...]:
-    """The entity labels an answer to "What <noun> ...?" may carry, from the noun's class."""
-    return CLASS_LABELS.get(kind(noun), ())

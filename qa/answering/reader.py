@@ -20,6 +20,7 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
+from . import kinds
 from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, Answer, QuestionType, fits
 from .roles import clause, fills_asked_role
 
@@ -40,7 +41,7 @@ FEATURES = ("bias", "fits_type", "typed_other", "entity_untyped", "phrase_untype
             "third_passage", "score_ratio", "coverage", "length", "proper", "number", "subject",
             "object", "words_around", "child_of_match", "date_untyped", "apposition",
             "asked_subject", "asked_object", "asked_copula", "question_preposition", "title_only",
-            "rarity", "sibling_of_match", "verb_governs")
+            "rarity", "sibling_of_match", "verb_governs", "kind_of_noun")
 WINDOW = 4  # words either side of a candidate where question words count as around it
 CONFIDENCE_FEATURES = ("bias", "score", "margin", "coverage", "score_ratio", "typed", "fits_type")
 
@@ -165,6 +166,8 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
     chain = _chain(ev.arcs, span.head) if outside else None
     parse = min((_hops(ev.arcs, span.head, i, chain) for i in outside), default=FAR)
     head_pos, head_dep, head_head = ev.arcs[span.head]
+    kind_of_noun = qtype.noun is not None and any(kinds.is_a(w, qtype.noun)
+                                                  for w in ev.words[span.first:span.last + 1])
     return [
         1.0, float(fit), float(typed and not fit), float(not typed and span.label is not None),
         float(not typed and span.label is None), 1.0 - overlap, float(bool(span.terms) and overlap == 1.0),
@@ -186,6 +189,7 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
         span.rarity,
         float(any(ev.arcs[i][2] == head_head and i != head_head for i in outside)),
         float(head_head in ev.matched and head_head != span.head and ev.arcs[head_head][0] in VERBS),
+        float(kind_of_noun),
     ]
 
 
@@ -316,6 +320,7 @@ class Reader:
                              "`python -m qa.evaluation.fit`.") from None
         share = fitted_share if answerable_share is None else answerable_share
         self.prior_shift = _logit(share) - _logit(fitted_share)
+        kinds.table()  # read at start-up, not by the first question
 
     @classmethod
     def neutral(cls) -> Reader:
