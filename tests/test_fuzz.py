@@ -100,9 +100,10 @@ def test_engine_never_raises_and_every_offset_lies_inside_its_passage(engine):
     @given(question=questions(engine), top_k=st.integers(1, 50))
     def run(question, top_k):
         result = engine.ask(question, top_k).to_dict()
-        answer = result["answer"]  # its passage is shown even when it ranks below top_k
+        answer = result["answer"]
+        # the passage the answer comes from is always shown, even when it ranks below top_k
         assert len(result["passages"]) <= max(top_k, answer["passage_rank"] if answer else 0)
-        assert result["answer"] is not None or result["no_answer_reason"]
+        assert answer is not None or result["no_answer_reason"]
         assert_offsets_inside(result)
 
     run()

@@ -47,14 +47,18 @@ SETS = {"article": ROOT / "corpus", "marie_curie": ROOT / "corpus" / "generalisa
 # "four years" is right and "What rank ...?" reads "October"), false abstention 0.291 -> 0.256. The
 # Curie false-abstention ceiling is loosened from 0.312 to 0.334: the wrong "the French physicist" for
 # how many children (0.29) is withheld (0.28); Curie EM and F1 stay at 0.422 / 0.444.
+# Raised with the WordNet feature (the candidate is a kind of the noun the question asks for,
+# qa/answering/kinds.py) and the asked noun after a copula ("What is the largest city ...?"): Eitingon
+# EM 0.419 -> 0.430, F1 0.428 -> 0.440, false abstention 0.256 -> 0.244; Curie unchanged. (Before the
+# why-questions were read, the same change cost Curie "Who did Marie Curie marry?" after the refit.)
 FLOORS = {
-    "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.418,
-                "f1": 0.427, "abstention": 0.714},
+    "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.429,
+                "f1": 0.439, "abstention": 0.714},
     "marie_curie": {"hit1": 0.733, "hit3": 0.755, "hit5": 0.799, "mrr": 0.753, "em": 0.422,
                     "f1": 0.444, "abstention": 0.714},
 }
 CEILINGS = {
-    "article": {"false_abstention": 0.257},
+    "article": {"false_abstention": 0.245},
     "marie_curie": {"false_abstention": 0.334},
 }
 # SQuAD 2.0's official figures (percent) on the development articles, which the reader is fitted on.
@@ -65,9 +69,12 @@ CEILINGS = {
 # its articles alone) costs F1 50.7 -> 50.5, NoAns 75.6 -> 75.0 (HasAns 30.0 -> 30.2).
 # Why-questions answered with a reason or purpose phrase (3 of SQuAD's 7 answerable ones are right):
 # F1 50.5 -> 51.3, HasAns F1 30.2 -> 30.7, NoAns 75.0 -> 76.3, precision 0.492 -> 0.504.
-SQUAD_FLOORS = {"f1": 51.2, "exact": 49.0, "HasAns_f1": 30.5, "NoAns_f1": 76.1, "hit1": 0.746,
-                "precision": 0.50}
-SQUAD_CEILINGS = {"calibration_gap": 0.065}  # 0.061 once answers come from the best document only
+# The WordNet feature and the asked noun after a copula: F1 51.3 -> 51.8, HasAns F1 30.7 -> 31.9, NoAns
+# 76.3 -> 75.9, precision 0.504 -> 0.516 (two-fold held-out F1 46.4 -> 47.0, HasAns 13.0 -> 14.6); the
+# calibration gap rises 0.059 -> 0.068 (its ceiling 0.065 -> 0.07; issue 9 asks for 0.10 at most).
+SQUAD_FLOORS = {"f1": 51.7, "exact": 49.3, "HasAns_f1": 31.7, "NoAns_f1": 75.8, "hit1": 0.746,
+                "precision": 0.51}
+SQUAD_CEILINGS = {"calibration_gap": 0.07}
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own;
 # 0.023 since the context credit, one Curie question (of 45): "What was Marie Curie's profession?" is
 # a near tie (7.29 / 7.21) that "They were Marie Curie, Pierre Curie and Henri Becquerel." (two Curies)

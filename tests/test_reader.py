@@ -209,3 +209,31 @@ def test_closeness_features_equal_a_search_over_every_matched_word(engine):
                 assert x["sibling_of_match"] == float(sibling)
                 checked += 1
     assert checked > 50
+
+
+@pytest.mark.parametrize(("question", "noun"), [
+    ("What river was Petrela located by?", "river"),
+    ("What major conquest did Tancred play a roll in?", "conquest"),
+    ("The Rhine and what other river drained the northern flanks of the alps?", "river"),
+    ("What kind of arches does Norman architecture have?", "arches"),
+    ("What is the largest city the Rhine runs through?", "city"),
+    ("What's the longest river in Germany?", "river"),
+    ("What was the name of Bohemond's nephew?", "nephew"),
+    ("Which of the tributaries in Germany contributes most?", "tributaries"),
+    ("What is the glacial alpine valley known as?", "valley"),
+    ("What flows through Basel?", None),
+    ("What was Eitingon accused of in October 1951?", None),
+    ("What else was Eitingon tasked with?", None),
+    ("What did Eitingon's team forge?", None),
+])
+def test_the_noun_a_question_asks_for(question, noun):
+    assert classify(question).noun == noun
+
+
+def test_a_candidate_that_is_a_kind_of_the_asked_noun_is_marked(engine):
+    """"Mexico" is a country in WordNet, "his way" and "Mercader" are not (the real pipeline's parse)."""
+    qtype, asked, noun, evidence = engine.prepare("In which country did Trotsky live in exile?")
+    at = FEATURES.index("kind_of_noun")
+    marked = {s.text: x[at] for _, _, s, x in engine.reader.candidates(qtype, asked, noun, evidence)}
+    assert marked["Mexico"] == 1.0
+    assert marked["his way"] == marked["Mercader"] == 0.0

@@ -43,7 +43,6 @@ _WH = re.compile(r"\b(who|whom|whose|when|where|why|what|which|how)\b")
 TOP_PASSAGES = 3  # the short answer is looked for in this many of the best passages
 MAX_TOP_K = 50  # the most passages one question may ask for (API, CLI, page)
 DEFAULT_TOP_K = 3  # how many passages a question gets when it does not say (API, CLI, page)
-_ASKED_NOUN = re.compile(r"\b(?:what|which)\s+(?:kind of |type of |sort of )?([a-z][\w-]*)")
 DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                       r"several|many|few)\b.*\b(year|month|week|day|decade|hour|minute)s?\b", re.I)
 
@@ -97,6 +96,7 @@ class QuestionType:
     passive: bool = False
     named: str | None = None  # the head word of what "Who was ...?" asks to identify ("revolutionary")
     defines: bool = False  # "Who was Marie Curie?": a name to describe, answered by what it is said to be
+    noun: str | None = None  # the noun a what/which question names as its answer's kind (``asked_noun``)
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,18 @@ class Answer:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+_DETERMINERS = frozenset(["the", "a", "an", "one", "of", "its", "his", "her", "their", "this", "that"])
+# words that end a question's noun phrase: prepositions, relative words, determiners, "called"
+_ENDS_NOUN = _COMPLEMENT_END | _DETERMINERS | frozenset([
+    "called", "known", "into", "through", "across", "as", "than", "along", "near", "between", "behind",
+    "off", "over", "under", "around", "against", "among", "within", "without", "toward", "towards",
+    "not"])
+_NOT_NOUNS = frozenset(["other", "major", "main", "exactly", "specific", "particular"])
+_NAMING = frozenset(["name", "names", "term", "type", "kind", "sort", "form", "word"])
+_NAMED_AS = frozenset(["called", "known", "named"])  # "What is the X called?" still asks for an X
+MAX_NOUN_PHRASE = 4
 
 
 def classify(question: str) -> QuestionType:
@@ -126,7 +138,8 @@ def classify(question: str) -> QuestionType:
                 named = (copula_head(after) if form == COPULA_FORM and not passive and kind in IDENTIFYING
                          else None)
                 defines = named is not None and len(q) == len(question) and names(question[wh.end():])
-                return QuestionType(kind, () if defines else labels, form, words, passive, named, defines)
+                return QuestionType(kind, () if defines else labels, form, words, passive, named, defines,
+                                    asked_noun(q))
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES:
         return QuestionType("yes_no", (), None, words)
@@ -187,11 +200,55 @@ def _participle(word: str) -> bool:
 
 
 def asked_noun(question: str) -> str | None:
-    """The noun a what/which question names as its answer's kind ("What river ..." -> "river")."""
-    m = _ASKED_NOUN.search(question.lower())
-    if not m or m.group(1) in AUXILIARIES or m.group(1) in ("of", "the", "a", "an", "to", "is"):
+    """The noun naming the kind of thing a what/which question asks for, also after a copula:
+    "What other river ..." -> "river", "What is the largest city the Rhine runs through?" -> "city",
+    "What was the name of the castle?" -> "castle". None when the word after "what" is a verb: a
+    determiner or a preposition that does not follow nouns comes next ("What flows through ...?")."""
+    words = [w for word in _WORD.findall(question.lower())
+             for w in (("what", "is") if word in ("what's", "what’s") else (word,))]
+    at = next((i + 1 for i, w in enumerate(words) if w in ("what", "which")), None)
+    if at is None:
         return None
-    return m.group(1)
+    rest = words[at:]
+    if rest[:2] in (["kind", "of"], ["type", "of"], ["sort", "of"]):
+        rest = rest[2:]
+    while rest[:1] and rest[0] in _NOT_NOUNS:
+        rest = rest[1:]
+    if not rest or rest[0] == "else":
+        return None
+    if rest[0] in BE_AUXILIARIES or rest[0] == "of":  # "What is the X ...", "Which of the X ..."
+        return _phrase_head(rest[1:])
+    if rest[0] in AUXILIARIES or rest[0] in _ENDS_NOUN:
+        return None
+    if rest[1:2] and rest[1] in _ENDS_NOUN and rest[1] not in _COMPLEMENT_END:
+        return None
+    auxiliary = next((i for i, w in enumerate(rest[:FORM_LOOKAHEAD]) if w in AUXILIARIES), None)
+    return rest[auxiliary - 1] if auxiliary else rest[0]
+
+
+def _phrase_head(words: list[str]) -> str | None:
+    """The last word of the noun phrase that opens ``words`` ("the largest city the Rhine ..." ->
+    "city"), or of its "of" complement after a word that only names ("the name of the castle")."""
+    start = 0
+    while start < len(words) and words[start] in _DETERMINERS:
+        start += 1
+    phrase: list[str] = []
+    end = start
+    while end < len(words):
+        w = words[end]
+        if w.endswith(("'s", "’s")):
+            phrase = []  # a possessor: "Bohemond's nephew" names a nephew
+        elif w in _ENDS_NOUN or w in AUXILIARIES or _participle(w):
+            break
+        else:
+            phrase.append(w)
+        end += 1
+    following = words[end] if end < len(words) else ""
+    if following not in _NAMED_AS and _participle(following):
+        return None  # "What was Eitingon accused of?": a passive's subject, not what is asked
+    if phrase and phrase[-1] in _NAMING and following == "of":
+        return _phrase_head(words[end + 1:]) or phrase[-1]
+    return phrase[-1] if phrase and len(phrase) <= MAX_NOUN_PHRASE else None
 
 
 def fits(qtype: QuestionType, entity) -> bool:

@@ -20,6 +20,7 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
+from . import kinds
 from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, Answer, QuestionType, fits
 from .roles import clause, fills_asked_role
 
@@ -41,7 +42,7 @@ FEATURES = ("bias", "fits_type", "typed_other", "entity_untyped", "phrase_untype
             "third_passage", "score_ratio", "coverage", "length", "proper", "number", "subject",
             "object", "words_around", "child_of_match", "date_untyped", "apposition",
             "asked_subject", "asked_object", "asked_copula", "question_preposition", "title_only",
-            "rarity", "sibling_of_match", "verb_governs")
+            "rarity", "sibling_of_match", "verb_governs", "kind_of_noun")
 WINDOW = 4  # words either side of a candidate where question words count as around it
 CONFIDENCE_FEATURES = ("bias", "score", "margin", "coverage", "score_ratio", "typed", "fits_type")
 
@@ -232,6 +233,8 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
     else:
         words, parse, around, sibling = FAR, FAR, 0.0, False
     governs = head_head in ev.matched and head_head != head
+    kind_of_noun = qtype.noun is not None and any(kinds.is_a(w, qtype.noun)
+                                                  for w in ev.words[first:last + 1])
     return [
         1.0, float(fit), float(typed and not fit), float(not typed and span.label is not None),
         float(not typed and span.label is None), 1.0 - overlap, float(bool(terms) and overlap == 1.0),
@@ -252,6 +255,7 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
         span.rarity,
         float(sibling),
         float(governs and arcs[head_head][0] in VERBS),
+        float(kind_of_noun),
     ]
 
 
@@ -382,6 +386,7 @@ class Reader:
                              "`python -m qa.evaluation.fit`.") from None
         share = fitted_share if answerable_share is None else answerable_share
         self.prior_shift = _logit(share) - _logit(fitted_share)
+        kinds.table()  # read at start-up, not by the first question
 
     @classmethod
     def neutral(cls) -> Reader:

