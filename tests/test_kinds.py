@@ -53,3 +53,19 @@ def test_generator_output_is_deterministic(tmp_path):
         "S\t0\tTops\t\nS\t1\tlocation\t0\nW\tcities\t1\nW\tcity\t1\nW\tlocation\t0\n")
     table = kinds.Table(gzip.decompress(data).decode().splitlines())
     assert table.kind("city") == "location" and table.is_a("city", "location")
+
+
+def test_the_parsed_table_is_kept_in_the_cache_folder_and_read_back_the_same(cache_dir):
+    kinds.table.cache_clear()
+    try:
+        parsed = kinds.table()
+        [kept] = list(cache_dir.glob("wordnet-*.marshal"))
+        kinds.table.cache_clear()
+        cached = kinds.table()
+        assert cached is not parsed and cached.state == parsed.state
+        assert cached.is_a("french", "language") and not cached.is_a("paris", "river")
+        kept.write_bytes(b"not marshal data")  # a damaged file is parsed again and replaced
+        kinds.table.cache_clear()
+        assert kinds.table().state == parsed.state and kept.read_bytes() != b"not marshal data"
+    finally:
+        kinds.table.cache_clear()
