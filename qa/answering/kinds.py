@@ -110,6 +110,8 @@ def kind(word: str | None) -> str | None:
     return table().kind(word) if word else None
 
 
+@lru_cache(maxsize=1 << 16)
 def is_a(word: str | None, noun: str | None) -> bool:
+    """``Table.is_a`` on the table, remembered: a question's candidates share most of their words."""
     return bool(word and noun) and table().is_a(word, noun)
 
