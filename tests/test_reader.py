@@ -12,6 +12,7 @@ from qa.answering.reader import (
     FEATURES,
     WINDOW,
     Evidence,
+    Nearness,
     Reader,
     Reason,
     _hops,
@@ -237,3 +238,11 @@ def test_a_candidate_that_is_a_kind_of_the_asked_noun_is_marked(engine):
     marked = {s.text: x[at] for _, _, s, x in engine.reader.candidates(qtype, asked, noun, evidence)}
     assert marked["Mexico"] == 1.0
     assert marked["his way"] == marked["Mercader"] == 0.0
+
+
+def test_a_passage_without_a_parse_is_read_without_candidates():
+    """The synthetic 100k-passage corpus of the benchmarks has no parse: matched words but no arcs."""
+    bare = Evidence(1, 5.0, 1.0, TEXT, [], [], frozenset({0, 1}), TERMS, WORDS)
+    assert Reader().read(WHEN, frozenset({"attack"}), None, [bare], 0.0).reason is Reason.NO_CANDIDATE
+    near = Nearness.of(bare)
+    assert near.words == near.tree == [] and near.before == [0] and near.parents == frozenset()

@@ -176,16 +176,17 @@ class Nearness:
     @classmethod
     def of(cls, ev: Evidence) -> Nearness:
         n, arcs = len(ev.arcs), ev.arcs
+        matched = frozenset(i for i in ev.matched if i < n)  # a passage without a parse has no arcs
         words, tree, before = [FAR] * n, [FAR] * n, [0] * (n + 1)
         for i in range(n):
-            before[i + 1] = before[i] + (i in ev.matched)
+            before[i + 1] = before[i] + (i in matched)
         last = None
         for i in range(n):
-            last = i if i in ev.matched else last
+            last = i if i in matched else last
             words[i] = FAR if last is None else min(FAR, i - last)
         last = None
         for i in reversed(range(n)):
-            last = i if i in ev.matched else last
+            last = i if i in matched else last
             if last is not None:
                 words[i] = min(words[i], last - i)
         neighbours: list[list[int]] = [[] for _ in range(n)]
@@ -193,7 +194,7 @@ class Nearness:
             if head != k:
                 neighbours[k].append(head)
                 neighbours[head].append(k)
-        frontier = [i for i in ev.matched if i < n]
+        frontier = list(matched)
         for i in frontier:
             tree[i] = 0
         for d in range(1, FAR):
@@ -204,7 +205,7 @@ class Nearness:
                         tree[j] = d
                         reached.append(j)
             frontier = reached
-        return cls(words, tree, before, frozenset(arcs[i][2] for i in ev.matched if arcs[i][2] != i))
+        return cls(words, tree, before, frozenset(arcs[i][2] for i in matched if arcs[i][2] != i))
 
 
 def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: Evidence,
@@ -400,8 +401,9 @@ class Reader:
         top = evidence[0].score if evidence else 0.0
         out = []
         for ev in evidence:
-            near = Nearness.of(ev)
-            for span in ev.reasons if qtype.kind == "why" else ev.spans:
+            pool = ev.reasons if qtype.kind == "why" else ev.spans
+            near = Nearness.of(ev) if pool else None
+            for span in pool:
                 if span.terms and span.terms <= asked:
                     continue
                 if (_agent_not_asked(qtype, ev, span.head) or _someone_else(qtype, ev, span)
