@@ -11,7 +11,7 @@ from spacy.language import Language
 
 from .corpus import Document
 from .nlp import POSSESSIVE, Token, tokens_of
-from .syntax import Syntax, of_sentence
+from .syntax import Syntax, of_sentence, sentence_chunks
 
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})
@@ -72,7 +72,7 @@ def parse(nlp: Language, documents: list[Document], progress: bool = False,
     passages: list[Passage] = []
     counters: Counter[str] = Counter()
     for (doc, para), spacy_doc in zip(paragraphs, parsed, strict=True):
-        for sent in spacy_doc.sents:
+        for sent, chunks in zip(spacy_doc.sents, sentence_chunks(spacy_doc), strict=True):
             text = sent.text.strip()
             if not any(ch.isalnum() for ch in text):
                 continue
@@ -81,7 +81,7 @@ def parse(nlp: Language, documents: list[Document], progress: bool = False,
                 id=len(passages), document=doc.name, section=para.section,
                 sentence_index=counters[doc.name], text=text,
                 entities=[_entity(e.text, e.label_, e.start_char - offset) for e in sent.ents],
-                tokens=tokens_of(sent, offset), syntax=of_sentence(sent)
+                tokens=tokens_of(sent, offset), syntax=of_sentence(sent, chunks)
             ))
             counters[doc.name] += 1
     link_neighbours(passages)

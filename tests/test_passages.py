@@ -67,3 +67,15 @@ def test_pronoun_sentences_refer_to_the_subject(engine):
     assert spain.subject_ref == (0, 2)
     sofia = next(p for p in engine.passages if p.text.startswith("As a doctor, she"))
     assert sofia.subject_ref is None
+
+
+def test_noun_chunks_taken_once_per_paragraph_are_each_sentences_own(nlp):
+    from qa.syntax import of_sentence, sentence_chunks
+
+    doc = nlp("Eitingon, a Belarusian Jew, joined the Cheka in 1920. He took part in numerous operations "
+              "with other Chekists. The Ruhr, which joins the Rhine in Duisburg, is a clean river.")
+    per_sentence = sentence_chunks(doc)
+    assert [[c.text for c in chunks] for chunks in per_sentence] == [
+        [c.text for c in sent.noun_chunks] for sent in doc.sents]
+    assert all(of_sentence(s, c) == of_sentence(s) for s, c in zip(doc.sents, per_sentence, strict=True))
+    assert len(per_sentence) == 3 and all(per_sentence)
