@@ -201,11 +201,12 @@ class Store:
                 log.debug("cannot mark cache entries used now (%s)", exc)
         return rows
 
-    def put(self, entries: Iterable[tuple[str, list[Passage]]]) -> bool:
-        """Store (key, passages) entries in one transaction; False (logged) when the cache is unusable."""
+    def put(self, entries: Iterable[tuple[str, list]]) -> bool:
+        """Store (key, ``encode``d passages) entries in one transaction; False (logged) when the cache
+        is unusable."""
         day = today()
-        data = [(key, INDEX_FORMAT, json.dumps(encode(p), ensure_ascii=False, separators=(",", ":")), day)
-                for key, p in entries]
+        data = [(key, INDEX_FORMAT, json.dumps(rows, ensure_ascii=False, separators=(",", ":")), day)
+                for key, rows in entries]
         with self._connect() as db:
             if db is None:
                 return False

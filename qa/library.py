@@ -114,9 +114,9 @@ class Library:
             if todo:
                 self.parsed += len(todo)
                 parsed = self._parse(list(todo.values()))
-                if self.store:
-                    self.store.put((key, parsed[d.name]) for key, d in todo.items() if parsed[d.name])
                 rows = {key: encode(parsed[d.name]) for key, d in todo.items() if parsed[d.name]}
+                if self.store:
+                    self.store.put(rows.items())
                 for name in missing:
                     if name not in out:
                         key = fresh[name][1]
