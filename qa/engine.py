@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from . import cache
-from .answering.answer import DEFAULT_TOP_K, TOP_PASSAGES, asked_noun, classify, fits
+from .answering.answer import DEFAULT_TOP_K, TOP_PASSAGES, classify, fits
 from .answering.explain import explain
 from .answering.rank import CONTEXT_WEIGHT, Ranked, document_shares, rerank
 from .answering.reader import Evidence, Reader, Span, answerable_share
@@ -244,7 +244,7 @@ class Engine:
         else:
             # the answer is read from the same top passages whatever top_k (as it was fitted), and the
             # passage it comes from is always shown
-            asked, noun, evidence = self.reading_inputs(text, terms, ranked, self._readable(terms))
+            asked, noun, evidence = self.reading_inputs(qtype, terms, ranked, self._readable(terms))
             reading = self.reader.read(qtype, asked, noun, evidence, min_confidence)
             result.answer, result.no_answer_reason = reading.answer, reading.message
             result.no_answer_code = reading.reason.name.lower() if reading.reason else None
@@ -271,12 +271,11 @@ class Engine:
         named = frozenset(name for t in terms for name in self._titled.get(t, ()))
         return named if named and len(named) < len(self.documents) else None
 
-    def reading_inputs(self, text: str, terms: list[str], ranked: list[Ranked], readable=None):
+    def reading_inputs(self, qtype, terms: list[str], ranked: list[Ranked], readable=None):
         """What the reader is given: the question's terms (with the subject's name when the question
         names it), the noun it asks for, and the evidence of the top passages, only those
         ``readable`` says when it is given."""
-        noun = asked_noun(text)
-        noun = self.analyzer.term(noun, noun, False) if noun else None
+        noun = self.analyzer.term(qtype.noun, qtype.noun, False) if qtype.noun else None
         asked = frozenset(terms)
         if ranked:
             subject = self.title_terms[self.passages[ranked[0].passage].document]
@@ -316,7 +315,7 @@ class Engine:
         """(question type, asked terms, noun, evidence) as ``ask`` computes them: for fitting the reader."""
         text, qtype, terms, _, ranked = self._retrieve(without_surrogates(question.strip()), RERANK_DEPTH,
                                                        None)
-        return (qtype, *self.reading_inputs(text, terms, ranked))
+        return (qtype, *self.reading_inputs(qtype, terms, ranked))
 
     def _allowed(self, documents: list[str] | None) -> frozenset[str] | None:
         """The chosen documents, checked; None means all of them."""
