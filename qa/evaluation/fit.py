@@ -95,7 +95,7 @@ def fit(engine, questions) -> dict:
     groups = [(np.array([x for _, _, _, x in cands]), int(np.argmax(f1s)))
               for q, _, cands, f1s in data if q.answerable and cands and max(f1s) >= RIGHT_F1]
     w = conditional_logit(groups)
-    weights = {name: round(float(v), DIGITS) for name, v in zip(reading.FEATURES, w, strict=True)}
+    weights = {name: round(float(v), DIGITS) + 0.0 for name, v in zip(reading.FEATURES, w, strict=True)}
     scorer = reading.Reader({"weights": weights,
                              "calibration": dict.fromkeys(reading.CONFIDENCE_FEATURES, 0.0),
                              "threshold": 0.0})
@@ -111,7 +111,7 @@ def fit(engine, questions) -> dict:
         f1_of_top.append(scored[0][1])
         answerable.append(q.answerable)
     c = logistic(np.array(tops), np.array(labels, dtype=float))
-    calibration = {n: round(float(v), DIGITS) for n, v in zip(reading.CONFIDENCE_FEATURES, c, strict=True)}
+    calibration = {n: round(float(v), DIGITS) + 0.0 for n, v in zip(reading.CONFIDENCE_FEATURES, c, strict=True)}
     probabilities = [reading.sigmoid(float(np.dot([calibration[n] for n in reading.CONFIDENCE_FEATURES], x)))
                      for x in tops]
     # questions with no candidate at all abstain whatever the threshold: they do not move it
