@@ -111,7 +111,8 @@ def fit(engine, questions) -> dict:
         f1_of_top.append(scored[0][1])
         answerable.append(q.answerable)
     c = logistic(np.array(tops), np.array(labels, dtype=float))
-    calibration = {n: round(float(v), DIGITS) + 0.0 for n, v in zip(reading.CONFIDENCE_FEATURES, c, strict=True)}
+    calibration = {n: round(float(v), DIGITS) + 0.0
+                   for n, v in zip(reading.CONFIDENCE_FEATURES, c, strict=True)}
     probabilities = [reading.sigmoid(float(np.dot([calibration[n] for n in reading.CONFIDENCE_FEATURES], x)))
                      for x in tops]
     # questions with no candidate at all abstain whatever the threshold: they do not move it
