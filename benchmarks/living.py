@@ -109,7 +109,7 @@ def _workers(log: Path, word: str, probes: list[tuple[int, float, bool]]) -> dic
 
 def synthetic_folder(folder: Path, passages: int, cache: Path) -> int:
     """Articles of PER_ARTICLE synthetic sentences, their parses put in the cache as qa would."""
-    from qa.cache import Store, document_key
+    from qa.cache import Store, document_key, encode
     from qa.nlp import load_pipeline, pipeline_id, pipeline_name, word_spans
     from qa.passages import Passage
     from qa.syntax import Syntax
@@ -131,7 +131,7 @@ def synthetic_folder(folder: Path, passages: int, cache: Path) -> int:
                 (len(text) - 1, len(text), "", True)]
             rows.append(Passage(i, name, "Introduction", i, text, [], tokens,
                                 syntax=Syntax([("X", "dep", 0)] * len(tokens), [])))
-        entries.append((document_key(data, pipeline), rows))
+        entries.append((document_key(data, pipeline), encode(rows)))
     Store(cache).put(entries)
     return len(entries)
 

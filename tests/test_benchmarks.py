@@ -30,3 +30,15 @@ def test_synthetic_corpus_is_zipf_like_and_reproducible():
     assert frequencies[0] > 10 * frequencies[100] and frequencies[-1] == 1
     for query in scale.queries(documents, 20):
         assert 1 <= len(query) <= scale.QUERY_TERMS and len(set(query)) == len(query)
+
+
+def test_the_living_benchmarks_synthetic_folder_is_read_from_the_cache_it_writes(tmp_path, monkeypatch):
+    from benchmarks.living import PER_ARTICLE, synthetic_folder
+    from qa.engine import Engine
+
+    monkeypatch.setenv("QA_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "corpus").mkdir()
+    articles = synthetic_folder(tmp_path / "corpus", 2 * PER_ARTICLE, tmp_path / "cache")
+    engine = Engine.from_corpus(tmp_path / "corpus")
+    assert articles == 2 and engine.library.parsed == 0
+    assert len(engine.passages) == 2 * PER_ARTICLE
