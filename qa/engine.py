@@ -244,7 +244,7 @@ class Engine:
         else:
             # the answer is read from the same top passages whatever top_k (as it was fitted), and the
             # passage it comes from is always shown
-            asked, noun, evidence = self.reading_inputs(qtype, terms, ranked, self._readable(terms))
+            qtype, asked, noun, evidence = self.reading_inputs(qtype, terms, ranked, self._readable(terms))
             reading = self.reader.read(qtype, asked, noun, evidence, min_confidence)
             result.answer, result.no_answer_reason = reading.answer, reading.message
             result.no_answer_code = reading.reason.name.lower() if reading.reason else None
@@ -272,10 +272,12 @@ class Engine:
         return named if named and len(named) < len(self.documents) else None
 
     def reading_inputs(self, qtype, terms: list[str], ranked: list[Ranked], readable=None):
-        """What the reader is given: the question's terms (with the subject's name when the question
-        names it), the noun it asks for, and the evidence of the top passages, only those
-        ``readable`` says when it is given."""
+        """What the reader is given: the question's type (with its governor as a search term), its
+        terms (with the subject's name when the question names it), the noun it asks for, and the
+        evidence of the top passages, only those ``readable`` says when it is given."""
         noun = self.analyzer.term(qtype.noun, qtype.noun, False) if qtype.noun else None
+        if qtype.governor:
+            qtype = replace(qtype, governor=self.analyzer.term(qtype.governor, qtype.governor, False))
         asked = frozenset(terms)
         if ranked:
             subject = self.title_terms[self.passages[ranked[0].passage].document]
@@ -283,7 +285,7 @@ class Engine:
         weights = {t: self._idf(t) for t in terms}
         evidence = [self._evidence(rank, r, self._coverage(weights, r))
                     for rank, r in enumerate(ranked[:TOP_PASSAGES], 1) if readable is None or readable(r)]
-        return asked, noun, evidence
+        return qtype, asked, noun, evidence
 
     def _coverage(self, weights: dict[str, float], r: Ranked) -> float:
         """The idf-weighted share of the question's terms the passage holds, leaving out its document's
@@ -315,7 +317,7 @@ class Engine:
         """(question type, asked terms, noun, evidence) as ``ask`` computes them: for fitting the reader."""
         text, qtype, terms, _, ranked = self._retrieve(without_surrogates(question.strip()), RERANK_DEPTH,
                                                        None)
-        return (qtype, *self.reading_inputs(qtype, terms, ranked))
+        return self.reading_inputs(qtype, terms, ranked)
 
     def _allowed(self, documents: list[str] | None) -> frozenset[str] | None:
         """The chosen documents, checked; None means all of them."""

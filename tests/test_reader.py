@@ -246,3 +246,42 @@ def test_a_passage_without_a_parse_is_read_without_candidates():
     assert Reader().read(WHEN, frozenset({"attack"}), None, [bare], 0.0).reason is Reason.NO_CANDIDATE
     near = Nearness.of(bare)
     assert near.words == near.tree == [] and near.before == [0] and near.parents == frozenset()
+
+
+@pytest.mark.parametrize(("question", "preposition", "governor"), [
+    ("What was Eitingon accused of in October 1951?", "of", "accused"),
+    ("What is the Rhine delimited by?", "by", "delimited"),
+    ("What did the Rhine discharge through, to the sea?", "through", "discharge"),
+    ("In what country is Normandy located?", "in", None),
+    ("What did Eitingon's team forge at the end of the 1920s?", None, None),
+    ("Who killed Trotsky?", None, None),
+])
+def test_the_preposition_whose_object_a_question_asks_for(question, preposition, governor):
+    q = classify(question)
+    assert (q.preposition, q.governor) == (preposition, governor)
+
+
+def test_the_object_of_the_stranded_preposition_is_marked(engine):
+    """"accused of [what]": the object of "of" beside the matched "accused", not another preposition's."""
+    qtype, asked, noun, evidence = engine.prepare("What was Eitingon accused of in October 1951?")
+    assert qtype.governor == engine.question_terms("accused")[0]
+    at = FEATURES.index("asked_preposition")
+    marked = {s.text: x[at] for _, _, s, x in engine.reader.candidates(qtype, asked, noun, evidence)}
+    assert marked["a Zionist plot"] == 1.0
+    assert marked["the government"] == 0.0
+
+
+def test_a_phrase_inside_a_date_counts_as_a_date_for_an_untyped_question():
+    """"October" of "October 1951" is no answer to "What rank ...?" any more than the date is."""
+    text = "In October 1951 he was arrested ."
+    tokens = [(0, 2, "in", False), (3, 10, "October", False), (11, 15, "1951", False), (16, 18, "he", False),
+              (19, 22, "be", False), (23, 31, "arrest", False), (32, 33, ".", True)]
+    arcs = [("ADP", "prep", 5), ("PROPN", "pobj", 0), ("NUM", "nummod", 1), ("PRON", "nsubjpass", 5),
+            ("AUX", "auxpass", 5), ("VERB", "ROOT", 5), ("PUNCT", "punct", 5)]
+    terms = [None, "octob", "1951", None, None, "arrest", None]
+    spans = spans_of(text, [Entity("October 1951", "DATE", 3)], tokens, arcs, [(1, 1)], terms)
+    october = next(s for s in spans if s.text == "October")
+    assert october.label is None and october.within == "DATE"
+    ev = Evidence(1, 5.0, 1.0, text, spans, arcs, frozenset({5}), terms, tuple(text.lower().split()))
+    x = dict(zip(FEATURES, features(WHAT, frozenset({"arrest"}), None, ev, october, 5.0), strict=True))
+    assert x["date_untyped"] == 1.0

@@ -39,6 +39,11 @@ QUESTION_TYPES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"(what|which)\b"), "what", ()),
     (re.compile(r"how\b"), "how", ()),
 ]
+# English prepositions that take a noun phrase object (a grammar's closed class)
+PREPOSITIONS = frozenset(["of", "in", "on", "at", "for", "with", "by", "to", "from", "into", "onto",
+                          "through", "across", "along", "about", "against", "among", "between", "behind",
+                          "during", "under", "over", "near", "toward", "towards", "upon", "within",
+                          "without", "via", "after", "before", "around", "beside", "beyond", "like"])
 _WH = re.compile(r"\b(who|whom|whose|when|where|why|what|which|how)\b")
 TOP_PASSAGES = 3  # the short answer is looked for in this many of the best passages
 MAX_TOP_K = 50  # the most passages one question may ask for (API, CLI, page)
@@ -97,6 +102,10 @@ class QuestionType:
     named: str | None = None  # the head word of what "Who was ...?" asks to identify ("revolutionary")
     defines: bool = False  # "Who was Marie Curie?": a name to describe, answered by what it is said to be
     noun: str | None = None  # the noun a what/which question names as its answer's kind (``asked_noun``)
+    # the preposition whose object the wh-word is ("accused of", "In what country ..."), and the word
+    # a stranded one follows, as a search term once the engine has read the question (None: any word)
+    preposition: str | None = None
+    governor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,12 +147,31 @@ def classify(question: str) -> QuestionType:
                 named = (copula_head(after) if form == COPULA_FORM and not passive and kind in IDENTIFYING
                          else None)
                 defines = named is not None and len(q) == len(question) and names(question[wh.end():])
+                preposition, governor = asked_preposition(q, wh.start())
                 return QuestionType(kind, () if defines else labels, form, words, passive, named, defines,
-                                    asked_noun(q))
+                                    asked_noun(q), preposition, governor)
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES:
         return QuestionType("yes_no", (), None, words)
     return QuestionType("other", (), None, words)
+
+
+def asked_preposition(q: str, wh: int) -> tuple[str | None, str | None]:
+    """The preposition the wh-word is the object of, and the word it hangs on when it is stranded:
+    "What was X accused of in 1951?" -> ("of", "accused"), "In what country is X?" -> ("in", None).
+    Stranded means followed by nothing, punctuation or another preposition: its object went ahead."""
+    before = _WORD.findall(q[:wh])
+    if before and before[-1] in PREPOSITIONS:
+        return before[-1], None
+    words = re.findall(r"[a-z0-9][a-z0-9'’-]*|[^\w\s]", q[wh:])
+    for i in range(2, len(words)):
+        w, following = words[i], words[i + 1] if i + 1 < len(words) else "?"
+        if w in PREPOSITIONS and (following in PREPOSITIONS or not following[0].isalnum()):
+            governor = words[i - 1]
+            if governor.isalnum() and governor not in AUXILIARIES and governor not in PREPOSITIONS:
+                return w, governor
+            return None, None
+    return None, None
 
 
 def wh_form(after: str) -> str | None:

@@ -42,7 +42,7 @@ FEATURES = ("bias", "fits_type", "typed_other", "entity_untyped", "phrase_untype
             "third_passage", "score_ratio", "coverage", "length", "proper", "number", "subject",
             "object", "words_around", "child_of_match", "date_untyped", "apposition",
             "asked_subject", "asked_object", "asked_copula", "question_preposition", "title_only",
-            "rarity", "sibling_of_match", "verb_governs", "kind_of_noun")
+            "rarity", "sibling_of_match", "verb_governs", "kind_of_noun", "asked_preposition")
 WINDOW = 4  # words either side of a candidate where question words count as around it
 CONFIDENCE_FEATURES = ("bias", "score", "margin", "coverage", "score_ratio", "typed", "fits_type")
 
@@ -73,6 +73,7 @@ class Span:
     rarity: float = 0.0  # mean idf of its terms as a share of the highest idf: specific vs common words
     aside: bool = False  # in apposition, in brackets or between commas: naming what it stands beside
     doer: bool = False  # its head is the doer of its verb (subject, or a passive's "by X")
+    within: str | None = None  # a phrase's: the label of the entity it lies inside ("October" of a DATE)
 
     @property
     def log_length(self) -> float:
@@ -117,23 +118,27 @@ def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Sp
     rarity depends on the whole corpus, so the engine sets it when it reads (``Engine._rare``)."""
     out, seen = [], set()
 
-    def span(start: int, end: int, first: int, last: int, label: str | None) -> Span:
+    def span(start: int, end: int, first: int, last: int, label: str | None,
+             within: str | None = None) -> Span:
         inside = [i for i in range(first, last + 1) if not first <= arcs[i][2] <= last or arcs[i][2] == i]
         head = inside[0] if inside else last
         words = frozenset(t for t in token_terms[first:last + 1] if t)
         aside = arcs[head][1] == "appos" or _bracketed(text, start, end)
         return Span(text[start:end], start, end, first, last, head, label, words, aside=aside,
-                    doer=_subject_like(arcs, head))
+                    doer=_subject_like(arcs, head), within=within)
 
+    extents = []
     for e in entities:
         idx = [i for i, (s, t, _, _) in enumerate(tokens) if s < e.end and e.start < t]
         if idx and arcs:
             out.append(span(e.start, e.end, idx[0], idx[-1], e.label))
             seen.add((tokens[idx[0]][0], tokens[idx[-1]][1]))
+            extents.append((e.start, e.end, e.label))
     for first, last in phrases:
         start, end = tokens[first][0], tokens[last][1]
         if (start, end) not in seen and any(token_terms[first:last + 1]):
-            out.append(span(start, end, first, last, None))
+            within = next((label for s, e, label in extents if s <= start and end <= e), None)
+            out.append(span(start, end, first, last, None, within))
             seen.add((start, end))
     return out
 
@@ -236,6 +241,10 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
     governs = head_head in ev.matched and head_head != head
     kind_of_noun = qtype.noun is not None and any(kinds.is_a(w, qtype.noun)
                                                   for w in ev.words[first:last + 1])
+    governor = arcs[head_head][2]
+    asked_preposition = (head_dep == "pobj" and qtype.preposition is not None and bool(ev.words)
+                         and ev.words[head_head] == qtype.preposition and governor in ev.matched
+                         and (qtype.governor is None or ev.token_terms[governor] == qtype.governor))
     return [
         1.0, float(fit), float(typed and not fit), float(not typed and span.label is not None),
         float(not typed and span.label is None), 1.0 - overlap, float(bool(terms) and overlap == 1.0),
@@ -246,7 +255,7 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
         ev.coverage, span.log_length, float(head_pos == "PROPN"),
         float(head_pos == "NUM"), float(head_dep in SUBJECT), float(head_dep in OBJECT),
         around, float(governs),
-        float(not typed and span.label in ("DATE", "TIME", "CARDINAL")),
+        float(not typed and (span.label or span.within) in ("DATE", "TIME", "CARDINAL")),
         float(span.aside),
         float(qtype.form == SUBJECT_FORM and span.doer),
         float(qtype.form == OBJECT_FORM and head_dep in OBJECT),
@@ -257,6 +266,7 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
         float(sibling),
         float(governs and arcs[head_head][0] in VERBS),
         float(kind_of_noun),
+        float(asked_preposition),
     ]
 
 
