@@ -285,3 +285,33 @@ def test_a_phrase_inside_a_date_counts_as_a_date_for_an_untyped_question():
     ev = Evidence(1, 5.0, 1.0, text, spans, arcs, frozenset({5}), terms, tuple(text.lower().split()))
     x = dict(zip(FEATURES, features(WHAT, frozenset({"arrest"}), None, ev, october, 5.0), strict=True))
     assert x["date_untyped"] == 1.0
+
+
+def test_a_name_the_passage_introduces_is_marked_for_a_question_asking_for_a_name(engine):
+    """"known as Leonid ..." gives a name; "Nahum Isaakovich" beside it is not introduced as one."""
+    qtype, asked, noun, evidence = engine.prepare("What other name was Nahum Eitingon known by?")
+    at = FEATURES.index("named_as")
+    marked = {s.text: x[at] for _, _, s, x in engine.reader.candidates(qtype, asked, noun, evidence)}
+    assert marked["Leonid Aleksandrovich Eitingon"] == 1.0
+    assert marked["Nahum Isaakovich"] == 0.0
+    plain = classify("Who was Nahum Eitingon's brother?")
+    x = dict(zip(FEATURES, features(plain, asked, noun, evidence[0], evidence[0].spans[0], 5.0), strict=True))
+    assert x["named_as"] == 0.0
+
+
+def test_a_quoted_phrase_is_introduced_as_a_name():
+    text = 'The bend is the "Rhine knee" at Basel .'
+    words = tuple(text.lower().split())
+    tokens, at = [], 0
+    for w in text.split():
+        start = text.index(w, at)
+        tokens.append((start, start + len(w), w, not w[0].isalnum()))
+        at = start + len(w)
+    quoted = text.index('"Rhine')
+    span = replace(spans_of(text, [Entity('"Rhine knee"', "WORK_OF_ART", quoted)], tokens,
+                            [("X", "dep", 0)] * len(tokens), [], [None] * len(tokens))[0])
+    ev = Evidence(1, 5.0, 1.0, text, [span], [("X", "dep", 0)] * len(tokens), frozenset({1}),
+                  [None] * len(tokens), words)
+    called = classify("What is the bend called?")
+    x = dict(zip(FEATURES, features(called, frozenset(), None, ev, span, 5.0), strict=True))
+    assert x["named_as"] == 1.0

@@ -42,7 +42,13 @@ FEATURES = ("bias", "fits_type", "typed_other", "entity_untyped", "phrase_untype
             "third_passage", "score_ratio", "coverage", "length", "proper", "number", "subject",
             "object", "words_around", "child_of_match", "date_untyped", "apposition",
             "asked_subject", "asked_object", "asked_copula", "question_preposition", "title_only",
-            "rarity", "sibling_of_match", "verb_governs", "kind_of_noun", "asked_preposition")
+            "rarity", "sibling_of_match", "verb_governs", "kind_of_noun", "asked_preposition", "named_as")
+# English words with which a question asks for a name ("What is X called?") and a text gives one
+# ("the so-called Rhine knee", "known as Leonid"): the word or two before a name that introduce it
+ASKS_NAME = frozenset({"called", "known", "named", "name", "names", "term", "termed", "nicknamed"})
+INTRODUCE_NAME = frozenset({"called", "named", "termed", "dubbed", "nicknamed", "so-called", "titled"})
+AS_NAME = frozenset({"known", "referred", "designated", "described", "styled"})  # "... as X"
+QUOTES = frozenset("\"'“”‘’«»")
 WINDOW = 4  # words either side of a candidate where question words count as around it
 CONFIDENCE_FEATURES = ("bias", "score", "margin", "coverage", "score_ratio", "typed", "fits_type")
 
@@ -245,6 +251,7 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
     asked_preposition = (head_dep == "pobj" and qtype.preposition is not None and bool(ev.words)
                          and ev.words[head_head] == qtype.preposition and governor in ev.matched
                          and (qtype.governor is None or ev.token_terms[governor] == qtype.governor))
+    named_as = bool(qtype.words & ASKS_NAME) and _introduced_as_name(ev, span)
     return [
         1.0, float(fit), float(typed and not fit), float(not typed and span.label is not None),
         float(not typed and span.label is None), 1.0 - overlap, float(bool(terms) and overlap == 1.0),
@@ -267,7 +274,20 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
         float(governs and arcs[head_head][0] in VERBS),
         float(kind_of_noun),
         float(asked_preposition),
+        float(named_as),
     ]
+
+
+def _introduced_as_name(ev: Evidence, span: Span) -> bool:
+    """Whether the passage gives the span as a name: after "called", "known as" and the like, or in
+    quotation marks."""
+    before = ev.words[max(0, span.first - 2):span.first] if ev.words else ()
+    if before[-1:] and before[-1] in INTRODUCE_NAME or before[-1:] == ("as",) and before[:1] and \
+            before[0] in AS_NAME:
+        return True
+    text = ev.text
+    opened = text[span.start] in QUOTES or text[:span.start].rstrip()[-1:] in QUOTES
+    return opened and (text[span.end - 1] in QUOTES or text[span.end:span.end + 1] in QUOTES)
 
 
 def _agent_not_asked(qtype: QuestionType, ev: Evidence, head: int) -> bool:
