@@ -47,3 +47,21 @@ def test_manner_and_means_phrases_are_found_by_their_grammar(nlp, text, expected
 def test_manner_questions_are_told_from_measures(question, kind):
     assert classify(question.lower()).kind == kind
 
+
+def test_a_manner_question_is_answered_with_the_predicate_of_a_passive(engine):
+    result = engine.ask("How were the arrested officers treated in prison?")
+    assert result.answer is not None
+    assert result.answer.text == "imprisoned in cold, dark cells and tortured"
+    assert result.passages[result.answer.passage_rank - 1].text[
+        result.answer.start:result.answer.end] == result.answer.text
+
+
+def test_a_manner_question_is_answered_with_the_instrument(engine):
+    result = engine.ask("How did Mercader attack Trotsky?", min_confidence=0.0)
+    assert result.answer is not None and result.answer.text == "an ice axe"
+
+
+def test_a_manner_question_without_a_stated_manner_says_what_was_looked_for(engine):
+    result = engine.ask("How did Eitingon die?")
+    assert result.answer is None and result.no_answer_code == "no_candidate"
+    assert "'by'" in result.no_answer_reason and "manner adverb" in result.no_answer_reason
