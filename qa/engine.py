@@ -115,14 +115,16 @@ class Engine:
         self.entity_terms = [t for p in parts for t in p.entity_terms]
         self.token_terms = [t for p in parts for t in p.token_terms]
         self.spans = [s for p in parts for s in p.spans]
-        self.reasons = [s for p in parts for s in p.reasons]
+        # each passage's candidates of every kind: entities and phrases, reasons (why?), manners (how?)
+        self.pools = {"spans": self.spans, "reasons": [s for p in parts for s in p.reasons],
+                      "manners": [s for p in parts for s in p.manners]}
         self._token_at = [a for p in parts for a in p.token_at]
         self._antecedents = [a for p in parts for a in p.antecedents]
         self._title_words = {p.document.name: {t: p.document.title[s:e]
                                                 for t, s, e in reversed(p.title_terms)} for p in parts}
         self._top_idf = 0.0  # set once the index is built: the highest idf, for candidates' rarity
-        # the candidates (and reason phrases) of passages read so far, with their rarity set
-        self._rarity: dict[tuple[int, bool], list[Span]] = {}
+        # the candidates (and reason and manner phrases) of passages read so far, with their rarity set
+        self._rarity: dict[tuple[int, str], list[Span]] = {}
         if len(self.passage_terms) != len(passages):
             raise ValueError("passages must be grouped by document, in the documents' order")
         self.index = Index([], variant, k1, b, encoded=(
@@ -412,20 +414,20 @@ class Engine:
         arcs = p.syntax.arcs if p.syntax else []
         return Evidence(rank, r.score, coverage, p.text, self._rare(r.passage), arcs, matched,
                         self.token_terms[r.passage], self.words[r.passage], self.title_terms[p.document],
-                        self._rare(r.passage, reasons=True))
+                        self._rare(r.passage, "reasons"), self._rare(r.passage, "manners"))
 
-    def _rare(self, passage: int, reasons: bool = False) -> list[Span]:
-        """The passage's candidates (its reason phrases, with ``reasons``) with their rarity (mean idf
-        of their terms as a share of the highest), from this corpus's idf: spans are kept per
-        document, unchanged across rebuilds, while idf moves with every article added, so it is set
-        here, once per passage and engine."""
-        spans = self._rarity.get((passage, reasons))
+    def _rare(self, passage: int, pool: str = "spans") -> list[Span]:
+        """The passage's candidates of one pool (``self.pools``: entities and phrases, reasons or
+        manners) with their rarity (mean idf of their terms as a share of the highest), from this
+        corpus's idf: spans are kept per document, unchanged across rebuilds, while idf moves with
+        every article added, so it is set here, once per passage, pool and engine."""
+        spans = self._rarity.get((passage, pool))
         if spans is None:
             if not self._top_idf:
                 self._top_idf = self._idf("") or 1.0
             spans = [replace(s, rarity=sum(self._idf(t) for t in s.terms) / len(s.terms) / self._top_idf)
-                     if s.terms else s for s in (self.reasons if reasons else self.spans)[passage]]
-            self._rarity[(passage, reasons)] = spans
+                     if s.terms else s for s in self.pools[pool][passage]]
+            self._rarity[(passage, pool)] = spans
         return spans
 
     def _idf(self, term: str) -> float:

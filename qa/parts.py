@@ -1,6 +1,6 @@
 """What the engine derives from one document's passages (its ``Part``): search terms, with the
 document's subject at its pronouns and an "it"/"they" subject's antecedent; answer candidates (and
-reason phrases, for why-questions); term ids.
+reason and manner phrases, for why- and how-questions); term ids.
 
 A part is reused by the next engine while its document is unchanged, so a change to a living corpus
 costs the changed article and the index, not the whole corpus.
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .answering.manners import manners
 from .answering.reader import spans_of
 from .answering.reasons import reasons
 from .corpus import Document
@@ -46,6 +47,7 @@ class Part:
     # per passage: an "it"/"they" subject's (start, end, what it stands for, {term: word there}), or None
     antecedents: list
     reasons: list  # per passage, its phrases giving a reason or purpose: a why-question's candidates
+    manners: list  # per passage, its phrases saying how something was done: a how-question's candidates
 
 
 def derive(document: Document, passages: list[Passage], analyzer: Analyzer, vocabulary: Vocabulary,
@@ -71,6 +73,8 @@ def derive(document: Document, passages: list[Passage], analyzer: Analyzer, voca
         subject_pronouns(passages) if is_person(document.title, passages) else frozenset(),
         antecedents,
         [spans_of(p.text, [], p.tokens, p.syntax.arcs, reasons(p.syntax.arcs, w), tt)
+         if p.syntax else [] for p, tt, w in parsed],
+        [spans_of(p.text, [], p.tokens, p.syntax.arcs, manners(p.syntax.arcs, w), tt)
          if p.syntax else [] for p, tt, w in parsed])
 
 

@@ -57,6 +57,13 @@ SETS = {"article": ROOT / "corpus", "marie_curie": ROOT / "corpus" / "generalisa
 # them wrong) are withheld: EM 0.430 -> 0.419, F1 0.440 -> 0.438, false abstention 0.244 -> 0.279.
 # Raised with names the passage introduces ("known as Leonid Aleksandrovich Eitingon", reader feature
 # named_as): EM 0.419 -> 0.442, F1 0.438 -> 0.462 (the getaway is read again), false abstention 0.267.
+# Manner how-questions answered with the manner, means or passive predicate their passage gives
+# (manners.py): Eitingon "imprisoned in cold, dark cells and tortured" is right, but the refit moves the
+# threshold from 0.318 to 0.329 and withholds "Coyoacán" (0.329), "a plan" and "Mexico" (both wrong),
+# so EM and F1 stay at 0.430 / 0.440 and the Eitingon false-abstention ceiling is loosened from 0.245
+# to 0.268; Curie unchanged (its one manner question, how Pierre Curie died, has no manner phrase).
+# Merged with the reader features above and refitted: EM 0.442, F1 0.462, false abstention 0.279
+# ("Coyoacán" withheld at the threshold 0.336).
 FLOORS = {
     "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.441,
                 "f1": 0.461, "abstention": 0.714},
@@ -64,7 +71,7 @@ FLOORS = {
                     "f1": 0.444, "abstention": 0.714},
 }
 CEILINGS = {
-    "article": {"false_abstention": 0.268},
+    "article": {"false_abstention": 0.28},
     "marie_curie": {"false_abstention": 0.334},
 }
 # SQuAD 2.0's official figures (percent) on the development articles, which the reader is fitted on.
@@ -82,9 +89,16 @@ CEILINGS = {
 # F1 31.9 -> 32.1, calibration gap 0.068 -> 0.059. Names the passage introduces ("called", "known as",
 # quoted): F1 and held-out F1 unchanged (52.0 / 48.9 -> 51.9 / 48.8); the threshold 0.322 -> 0.331 gives
 # HasAns F1 32.1 -> 31.5 (its floor drops) for NoAns 75.9 -> 76.6, and the gap 0.059 -> 0.052.
-SQUAD_FLOORS = {"f1": 51.8, "exact": 49.6, "HasAns_f1": 31.4, "NoAns_f1": 75.8, "hit1": 0.746,
-                "precision": 0.51}
-SQUAD_CEILINGS = {"calibration_gap": 0.06}
+# Manner how-questions answered (2 of SQuAD's 3 answerable ones right: "stream capture", "erosion"):
+# F1 51.8 -> 52.4, EM 49.4 -> 50.3, NoAns 75.9 -> 77.8, precision 0.516 -> 0.525, calibration gap
+# 0.068 -> 0.055 (ceiling 0.07 -> 0.06); held-out F1 47.0 -> 48.0. The HasAns F1 floor drops from 31.7
+# to 31.3 (31.87 -> 31.36): the refit threshold rises from 0.318 to 0.329 and 244 questions are
+# answered instead of 254, six answerable ones among those withheld.
+# Merged with the reader features above and refitted: F1 52.3, EM 50.0, HasAns F1 32.7, NoAns 75.9,
+# precision 0.522, gap 0.047; held-out F1 49.1, HasAns 20.3.
+SQUAD_FLOORS = {"f1": 52.2, "exact": 49.9, "HasAns_f1": 32.6, "NoAns_f1": 75.8, "hit1": 0.746,
+                "precision": 0.52}
+SQUAD_CEILINGS = {"calibration_gap": 0.055}
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own;
 # 0.023 since the context credit, one Curie question (of 45): "What was Marie Curie's profession?" is
 # a near tie (7.29 / 7.21) that "They were Marie Curie, Pierre Curie and Henri Becquerel." (two Curies)

@@ -31,7 +31,9 @@ MODEL_FILE = Path(__file__).with_name("reader_model.json")
 DEFAULT_ANSWERABLE_SHARE = 0.86
 FAR = 6  # tree hops or words beyond which closeness counts as none
 WHY_DETAIL = "no reason given with 'because' or 'due to', nor a purpose with 'to ...'"
-CLAUSE_KINDS = frozenset({"how", "yes_no"})  # their answers are clauses or yes/no: no candidate fits
+HOW_DETAIL = "no manner given with 'by', 'through' or 'with', a manner adverb or a passive's predicate"
+DETAILS = {"why": WHY_DETAIL, "how": HOW_DETAIL}  # what was looked for when nothing was found
+CLAUSE_KINDS = frozenset({"yes_no"})  # its answer is yes or no: no candidate fits
 SUBJECT = frozenset({"nsubj", "nsubjpass", "csubj"})
 OBJECT = frozenset({"dobj", "pobj", "attr", "appos", "oprd", "dative"})
 COPULA_ROLES = frozenset({"attr", "appos", "nsubj", "nsubjpass", "acomp"})  # what "X is Y" names
@@ -60,7 +62,7 @@ class Reason(Enum):
     NO_CANDIDATE = "the top passages hold nothing of the kind the question asks for that is not " \
                    "already in the question."
     LOW_CONFIDENCE = "the best candidate is too unlikely to be right"
-    NOT_A_PHRASE = "this kind of question asks for a manner or a yes/no, which is not " \
+    NOT_A_PHRASE = "this kind of question asks for a yes or a no, which is not " \
                    "one name or phrase: read the passages."
 
 
@@ -101,6 +103,7 @@ class Evidence:
     words: tuple[str, ...] = ()  # each token's lower-case text (prepositions are stop words: no term)
     title: frozenset[str] = frozenset()  # the terms of the passage's document title
     reasons: list[Span] = field(default_factory=list)  # phrases giving a reason or purpose (why?)
+    manners: list[Span] = field(default_factory=list)  # phrases saying how something was done (how?)
 
 
 @dataclass(frozen=True)
@@ -431,12 +434,13 @@ class Reader:
         top = evidence[0].score if evidence else 0.0
         out = []
         for ev in evidence:
-            pool = ev.reasons if qtype.kind == "why" else ev.spans
+            pool = ev.reasons if qtype.kind == "why" else ev.manners if qtype.kind == "how" else ev.spans
             near = Nearness.of(ev) if pool else None
             for span in pool:
                 if span.terms and span.terms <= asked:
                     continue
-                if (_agent_not_asked(qtype, ev, span.head) or _someone_else(qtype, ev, span)
+                if (qtype.kind != "how" and _agent_not_asked(qtype, ev, span.head)  # "created by erosion"
+                        or _someone_else(qtype, ev, span)
                         or qtype.defines and not _describes(ev, span)):
                     continue
                 x = features(qtype, asked, noun, ev, span, top, near)
@@ -460,7 +464,7 @@ class Reader:
             return Reading(None, Reason.NOT_A_PHRASE)
         ranked = self.candidates(qtype, asked, noun, evidence)
         if not ranked:
-            return Reading(None, Reason.NO_CANDIDATE, WHY_DETAIL if qtype.kind == "why" else None)
+            return Reading(None, Reason.NO_CANDIDATE, DETAILS.get(qtype.kind))
         _, ev, span, _ = ranked[0]
         p = sigmoid(_dot(self.calibration, self.confidence_features(qtype, ranked)) + self.prior_shift)
         answer = Answer(ev.text[span.start:span.end], span.label or "PHRASE", ev.rank, span.start,
