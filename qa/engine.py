@@ -410,7 +410,7 @@ class Engine:
         arcs = p.syntax.arcs if p.syntax else []
         return Evidence(rank, r.score, coverage, p.text, self._rare(r.passage), arcs, matched,
                         self.token_terms[r.passage], self.words[r.passage], self.title_terms[p.document],
-                        self._rare(r.passage, reasons=True))
+                        self._rare(r.passage, reasons=True), p.tokens)
 
     def _rare(self, passage: int, reasons: bool = False) -> list[Span]:
         """The passage's candidates (its reason phrases, with ``reasons``) with their rarity (mean idf

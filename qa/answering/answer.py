@@ -99,8 +99,14 @@ class QuestionType:
     noun: str | None = None  # the noun a what/which question names as its answer's kind (``asked_noun``)
 
 
+YES_NO = "YES_NO"  # the label of a yes/no question's answer: "yes" or "no", not text of the passage
+
+
 @dataclass(frozen=True)
 class Answer:
+    """The short answer: ``text`` is passage[start:end] of the passage ranked ``passage_rank``, but for
+    label YES_NO, where it is "yes" or "no" and start/end mark the words that say so."""
+
     text: str
     label: str
     passage_rank: int
@@ -141,8 +147,9 @@ def classify(question: str) -> QuestionType:
                 return QuestionType(kind, () if defines else labels, form, words, passive, named, defines,
                                     asked_noun(q))
     first = q.split(maxsplit=1)[0] if q.split() else ""
-    if first in AUXILIARIES:
-        return QuestionType("yes_no", (), None, words)
+    if first in AUXILIARIES:  # "be" and a past participle after it make it passive ("Was she freed?")
+        passive = first in BE_AUXILIARIES and any(_participle(w) for w in _WORD.findall(q)[1:])
+        return QuestionType("yes_no", (), None, words, passive)
     return QuestionType("other", (), None, words)
 
 

@@ -20,8 +20,8 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from . import kinds
-from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, Answer, QuestionType, fits
+from . import kinds, polarity
+from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, YES_NO, Answer, QuestionType, fits
 from .roles import clause, fills_asked_role
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
@@ -31,7 +31,8 @@ MODEL_FILE = Path(__file__).with_name("reader_model.json")
 DEFAULT_ANSWERABLE_SHARE = 0.86
 FAR = 6  # tree hops or words beyond which closeness counts as none
 WHY_DETAIL = "no reason given with 'because' or 'due to', nor a purpose with 'to ...'"
-CLAUSE_KINDS = frozenset({"how", "yes_no"})  # their answers are clauses or yes/no: no candidate fits
+# their answers are clauses or yes/no, not candidates: left out of the fit (yes/no: polarity.py)
+CLAUSE_KINDS = frozenset({"how", "yes_no"})
 SUBJECT = frozenset({"nsubj", "nsubjpass", "csubj"})
 OBJECT = frozenset({"dobj", "pobj", "attr", "appos", "oprd", "dative"})
 COPULA_ROLES = frozenset({"attr", "appos", "nsubj", "nsubjpass", "acomp"})  # what "X is Y" names
@@ -54,8 +55,9 @@ class Reason(Enum):
     NO_CANDIDATE = "the top passages hold nothing of the kind the question asks for that is not " \
                    "already in the question."
     LOW_CONFIDENCE = "the best candidate is too unlikely to be right"
-    NOT_A_PHRASE = "this kind of question asks for a manner or a yes/no, which is not " \
-                   "one name or phrase: read the passages."
+    NOT_A_PHRASE = "this kind of question asks for a manner, which is not one name or phrase: " \
+                   "read the passages."
+    NOT_STATED = "no top passage plainly states or negates what the question asks."
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Evidence:
     words: tuple[str, ...] = ()  # each token's lower-case text (prepositions are stop words: no term)
     title: frozenset[str] = frozenset()  # the terms of the passage's document title
     reasons: list[Span] = field(default_factory=list)  # phrases giving a reason or purpose (why?)
+    tokens: list = field(default_factory=list)  # each token's (start, end, ...) in the text (yes/no)
 
 
 @dataclass(frozen=True)
@@ -426,6 +429,8 @@ class Reader:
         """The best candidate as an answer with its probability of being right, or why there is none."""
         if not evidence:
             return Reading(None, Reason.NO_PASSAGE)
+        if qtype.kind == "yes_no":
+            return self._yes_or_no(qtype, evidence, min_confidence)
         if qtype.kind in CLAUSE_KINDS:
             return Reading(None, Reason.NOT_A_PHRASE)
         ranked = self.candidates(qtype, asked, noun, evidence)
@@ -433,10 +438,23 @@ class Reader:
             return Reading(None, Reason.NO_CANDIDATE, WHY_DETAIL if qtype.kind == "why" else None)
         _, ev, span, _ = ranked[0]
         p = sigmoid(_dot(self.calibration, self.confidence_features(qtype, ranked)) + self.prior_shift)
-        answer = Answer(ev.text[span.start:span.end], span.label or "PHRASE", ev.rank, span.start,
-                        span.end, round(p, 3))
+        return self._offered(Answer(ev.text[span.start:span.end], span.label or "PHRASE", ev.rank,
+                                    span.start, span.end, round(p, 3)), min_confidence)
+
+    def _offered(self, answer: Answer, min_confidence: float | None) -> Reading:
+        """The answer, or an abstention when its confidence is below the threshold."""
         floor = self.threshold if min_confidence is None else min_confidence
-        if p < floor:
-            return Reading(None, Reason.LOW_CONFIDENCE,
-                           f"{answer.text!r}, right with probability {p:.2f}, below {floor:.2f}")
+        if answer.confidence < floor:
+            return Reading(None, Reason.LOW_CONFIDENCE, f"{answer.text!r}, right with probability "
+                                                        f"{answer.confidence:.2f}, below {floor:.2f}")
         return Reading(answer, None)
+
+    def _yes_or_no(self, qtype: QuestionType, evidence: list[Evidence],
+                   min_confidence: float | None) -> Reading:
+        """"yes" or "no" from the grammar of the best-covered passage (polarity.py), with the confidence
+        measured for that verdict, or why there is none."""
+        found = polarity.verdict(evidence, qtype.words, qtype.passive)
+        if isinstance(found, str):
+            return Reading(None, Reason.NOT_STATED, found)
+        return self._offered(Answer(found.text, YES_NO, found.evidence.rank, found.start, found.end,
+                                    polarity.CONFIDENCE[found.text]), min_confidence)
