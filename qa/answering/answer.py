@@ -9,6 +9,11 @@ PLACE = ("GPE", "LOC", "FAC")
 NUMBER = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
 AUXILIARIES = frozenset(["is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can",
                          "could", "will", "would", "should", "may", "might", "must", "shall"])
+# the same with "not" contracted: "Didn't she ...?" is a (negative) yes/no question too
+NEGATIVE_AUXILIARIES = frozenset([a + "n" + q + "t" for a in ("is", "are", "was", "were", "do", "does",
+                                                             "did", "has", "have", "had", "could",
+                                                             "would", "should", "must")
+                                  for q in "'’"] + ["can't", "can’t", "won't", "won’t"])
 
 PERSON_NOUNS = ("person|people|man|men|woman|women|artist|painter|writer|poet|scientist|doctor|"
                 "relatives?|brother|sister|wife|husband|son|daughter|father|mother|friend|colleague|"
@@ -147,7 +152,8 @@ def classify(question: str) -> QuestionType:
                 return QuestionType(kind, () if defines else labels, form, words, passive, named, defines,
                                     asked_noun(q))
     first = q.split(maxsplit=1)[0] if q.split() else ""
-    if first in AUXILIARIES:  # "be" and a past participle after it make it passive ("Was she freed?")
+    if first in AUXILIARIES or first in NEGATIVE_AUXILIARIES:
+        # "be" and a past participle after it make it passive ("Was she freed?")
         passive = first in BE_AUXILIARIES and any(_participle(w) for w in _WORD.findall(q)[1:])
         return QuestionType("yes_no", (), None, words, passive)
     return QuestionType("other", (), None, words)

@@ -57,7 +57,7 @@ class Reason(Enum):
     LOW_CONFIDENCE = "the best candidate is too unlikely to be right"
     NOT_A_PHRASE = "this kind of question asks for a manner, which is not one name or phrase: " \
                    "read the passages."
-    NOT_STATED = "no top passage plainly states or negates what the question asks."
+    NOT_STATED = "the top passages do not plainly say yes or no."
 
 
 @dataclass(frozen=True)
