@@ -439,14 +439,14 @@ class Reader:
         _, ev, span, _ = ranked[0]
         p = sigmoid(_dot(self.calibration, self.confidence_features(qtype, ranked)) + self.prior_shift)
         return self._offered(Answer(ev.text[span.start:span.end], span.label or "PHRASE", ev.rank,
-                                    span.start, span.end, round(p, 3)), min_confidence)
+                                    span.start, span.end, round(p, 3)), p, min_confidence)
 
-    def _offered(self, answer: Answer, min_confidence: float | None) -> Reading:
-        """The answer, or an abstention when its confidence is below the threshold."""
+    def _offered(self, answer: Answer, p: float, min_confidence: float | None) -> Reading:
+        """The answer, or an abstention when its probability ``p`` (unrounded) is below the threshold."""
         floor = self.threshold if min_confidence is None else min_confidence
-        if answer.confidence < floor:
-            return Reading(None, Reason.LOW_CONFIDENCE, f"{answer.text!r}, right with probability "
-                                                        f"{answer.confidence:.2f}, below {floor:.2f}")
+        if p < floor:
+            return Reading(None, Reason.LOW_CONFIDENCE,
+                           f"{answer.text!r}, right with probability {p:.2f}, below {floor:.2f}")
         return Reading(answer, None)
 
     def _yes_or_no(self, qtype: QuestionType, evidence: list[Evidence],
@@ -456,5 +456,6 @@ class Reader:
         found = polarity.verdict(evidence, qtype.words, qtype.passive)
         if isinstance(found, str):
             return Reading(None, Reason.NOT_STATED, found)
-        return self._offered(Answer(found.text, YES_NO, found.evidence.rank, found.start, found.end,
-                                    polarity.CONFIDENCE[found.text]), min_confidence)
+        p = polarity.CONFIDENCE[found.text]
+        return self._offered(Answer(found.text, YES_NO, found.evidence.rank, found.start, found.end, p),
+                             p, min_confidence)
