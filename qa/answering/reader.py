@@ -6,7 +6,7 @@ Candidates are the passage's named entities and the phrases its parse gave at in
 words not already in the question, closeness in words and in the parse to the question's matched
 words, the passage's rank and match), scored by a logistic model and calibrated by a second one,
 both fitted on the SQuAD 2.0 development articles by ``python -m qa.evaluation.fit`` into
-``reader_model.json``.
+``reader_model.json``. A yes/no question is answered "yes" or "no" by ``polarity`` instead.
 """
 
 from __future__ import annotations
