@@ -414,7 +414,7 @@ class Engine:
         arcs = p.syntax.arcs if p.syntax else []
         return Evidence(rank, r.score, coverage, p.text, self._rare(r.passage), arcs, matched,
                         self.token_terms[r.passage], self.words[r.passage], self.title_terms[p.document],
-                        self._rare(r.passage, "reasons"), self._rare(r.passage, "manners"))
+                        self._rare(r.passage, "reasons"), self._rare(r.passage, "manners"), p.tokens)
 
     def _rare(self, passage: int, pool: str = "spans") -> list[Span]:
         """The passage's candidates of one pool (``self.pools``: entities and phrases, reasons or

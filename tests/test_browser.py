@@ -228,6 +228,14 @@ def test_a_phrase_answer_is_outlined_in_its_passage(page, live_server):
     assert outlined.inner_text() == "his poor personal relations with Serebryansky"
 
 
+def test_a_yes_or_no_outlines_the_words_it_rests_on(page, live_server):
+    page.goto(live_server + "/")
+    ask(page, "Did Eitingon confess under torture?")
+    assert page.locator(".answer-span").inner_text() == "no"
+    assert "where the words it rests on are outlined" in page.locator(".answer-meta").inner_text()
+    assert page.locator("li.passage .answer-phrase").inner_text() == "denial"
+
+
 def _rgb(css: str) -> tuple[float, ...]:
     return tuple(int(x) / 255 for x in css[css.index("(") + 1:css.index(")")].split(",")[:3])
 

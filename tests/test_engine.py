@@ -85,10 +85,11 @@ def test_unanswerable_question_abstains(engine):
     assert result.answer is None and result.no_answer_reason
 
 
-def test_yes_no_question_has_no_short_answer_but_passages(engine):
-    result = engine.ask("Did Mercader attack Trotsky?", 3)
-    assert result.answer is None and result.passages
-    assert result.no_answer_code == "not_a_phrase" and "a yes or a no" in result.no_answer_reason
+def test_manner_and_yes_no_questions_get_their_kind_of_short_answer(engine):
+    how = engine.ask("How did Mercader attack Trotsky?", 3)
+    assert how.answer is not None and how.answer.text == "an ice axe" and how.passages
+    yes = engine.ask("Did Mercader attack Trotsky?", 3)
+    assert yes.answer is not None and (yes.answer.text, yes.answer.label) == ("yes", "YES_NO")
 
 
 def test_to_dict_is_plain_json(engine):

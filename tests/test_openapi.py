@@ -43,6 +43,8 @@ EXCHANGES = [
     ("post", "/api/ask", {"json": {"question": "Who killed Trotsky?", "top_k": 5}}, 200),
     ("post", "/api/ask", {"json": {"question": "Who was Eitingon's brother?"}}, 200),
     ("post", "/api/ask", {"json": {"question": "Why?"}}, 200),
+    ("post", "/api/ask", {"json": {"question": "Did Eitingon confess under torture?"}}, 200),  # "no"
+    ("post", "/api/ask", {"json": {"question": "Did Eitingon speak many languages?"}}, 200),  # not_stated
     ("post", "/api/ask", {"json": {"question": "x", "extra": 1}}, 400),
     ("post", "/api/ask", {"data": "x" * 20000, "content_type": "application/json"}, 413),
     ("post", "/api/ask", {"data": "{}", "content_type": "text/plain"}, 415),

@@ -470,6 +470,15 @@ def test_the_short_answer_is_outlined_in_its_passage_when_it_is_a_phrase(client)
     assert root.find("section", class_="legend").find_all("span", class_="answer-phrase")
 
 
+def test_a_yes_or_no_outlines_the_words_it_rests_on(client):
+    _, root = page(client, q="Did Eitingon confess under torture?")
+    assert root.find("span", class_="answer-span").text() == "no"
+    assert root.find("span", class_="chip").text() == "YES_NO"
+    assert "where the words it rests on are outlined" in root.find("p", class_="answer-meta").text()
+    [outlined] = root.find("li", id="passage-1").find_all("span", class_="answer-phrase")
+    assert _shown(outlined) == "denial"
+
+
 def test_the_short_answer_is_its_entity_outlined_when_it_is_one(client):
     _, root = page(client, q="When did Eitingon die?")
     first = root.find("li", id="passage-1")

@@ -64,15 +64,22 @@ SETS = {"article": ROOT / "corpus", "marie_curie": ROOT / "corpus" / "generalisa
 # to 0.268; Curie unchanged (its one manner question, how Pierre Curie died, has no manner phrase).
 # Merged with the reader features above and refitted: EM 0.442, F1 0.462, false abstention 0.279
 # ("Coyoacán" withheld at the threshold 0.336).
+# Raised with yes/no questions answered yes or no from the grammar of the best-covered passage
+# (polarity.py): Eitingon gets 2 of its 8 answerable ones right and none wrong (EM 0.430 -> 0.453, F1
+# 0.440 -> 0.463, false abstention 0.244 -> 0.221); on the held-out Curie set, measured once the rules
+# were fixed, 4 of 5 are right and one is wrong (EM 0.422 -> 0.511, F1 0.444 -> 0.533, false
+# abstention 0.333 -> 0.222). Each set's unanswerable yes/no question stays unanswered.
+# Merged with the reader features and manner how-questions above: Eitingon EM 0.465, F1 0.485, false
+# abstention 0.256; Curie as above.
 FLOORS = {
-    "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.441,
-                "f1": 0.461, "abstention": 0.714},
-    "marie_curie": {"hit1": 0.733, "hit3": 0.755, "hit5": 0.799, "mrr": 0.753, "em": 0.422,
-                    "f1": 0.444, "abstention": 0.714},
+    "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.464,
+                "f1": 0.484, "abstention": 0.714},
+    "marie_curie": {"hit1": 0.733, "hit3": 0.755, "hit5": 0.799, "mrr": 0.753, "em": 0.511,
+                    "f1": 0.533, "abstention": 0.714},
 }
 CEILINGS = {
-    "article": {"false_abstention": 0.28},
-    "marie_curie": {"false_abstention": 0.334},
+    "article": {"false_abstention": 0.257},
+    "marie_curie": {"false_abstention": 0.223},
 }
 # SQuAD 2.0's official figures (percent) on the development articles, which the reader is fitted on.
 # With the context credit the refit threshold falls from 0.314 to 0.300 and 250 questions are answered

@@ -9,6 +9,11 @@ PLACE = ("GPE", "LOC", "FAC")
 NUMBER = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
 AUXILIARIES = frozenset(["is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can",
                          "could", "will", "would", "should", "may", "might", "must", "shall"])
+# the same with "not" contracted: "Didn't she ...?" is a (negative) yes/no question too
+NEGATIVE_AUXILIARIES = frozenset([a + "n" + q + "t" for a in ("is", "are", "was", "were", "do", "does",
+                                                             "did", "has", "have", "had", "could",
+                                                             "would", "should", "must")
+                                  for q in "'’"] + ["can't", "can’t", "won't", "won’t"])
 
 PERSON_NOUNS = ("person|people|man|men|woman|women|artist|painter|writer|poet|scientist|doctor|"
                 "relatives?|brother|sister|wife|husband|son|daughter|father|mother|friend|colleague|"
@@ -108,8 +113,14 @@ class QuestionType:
     governor: str | None = None
 
 
+YES_NO = "YES_NO"  # the label of a yes/no question's answer: "yes" or "no", not text of the passage
+
+
 @dataclass(frozen=True)
 class Answer:
+    """The short answer: ``text`` is passage[start:end] of the passage ranked ``passage_rank``, but for
+    label YES_NO, where it is "yes" or "no" and start/end mark the words that say so."""
+
     text: str
     label: str
     passage_rank: int
@@ -151,8 +162,10 @@ def classify(question: str) -> QuestionType:
                 return QuestionType(kind, () if defines else labels, form, words, passive, named, defines,
                                     asked_noun(q), preposition, governor)
     first = q.split(maxsplit=1)[0] if q.split() else ""
-    if first in AUXILIARIES:
-        return QuestionType("yes_no", (), None, words)
+    if first in AUXILIARIES or first in NEGATIVE_AUXILIARIES:
+        # "be" and a past participle after it make it passive ("Was she freed?")
+        passive = first in BE_AUXILIARIES and any(_participle(w) for w in _WORD.findall(q)[1:])
+        return QuestionType("yes_no", (), None, words, passive)
     return QuestionType("other", (), None, words)
 
 

@@ -6,7 +6,7 @@ Candidates are the passage's named entities and the phrases its parse gave at in
 words not already in the question, closeness in words and in the parse to the question's matched
 words, the passage's rank and match), scored by a logistic model and calibrated by a second one,
 both fitted on the SQuAD 2.0 development articles by ``python -m qa.evaluation.fit`` into
-``reader_model.json``.
+``reader_model.json``. A yes/no question is answered "yes" or "no" by ``polarity`` instead.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from . import kinds
-from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, Answer, QuestionType, fits
+from . import kinds, polarity
+from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, YES_NO, Answer, QuestionType, fits
 from .roles import clause, fills_asked_role
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
@@ -33,7 +33,7 @@ FAR = 6  # tree hops or words beyond which closeness counts as none
 WHY_DETAIL = "no reason given with 'because' or 'due to', nor a purpose with 'to ...'"
 HOW_DETAIL = "no manner given with 'by', 'through' or 'with', a manner adverb or a passive's predicate"
 DETAILS = {"why": WHY_DETAIL, "how": HOW_DETAIL}  # what was looked for when nothing was found
-CLAUSE_KINDS = frozenset({"yes_no"})  # its answer is yes or no: no candidate fits
+CLAUSE_KINDS = frozenset({"yes_no"})  # its answer is yes or no, not a candidate: left out of the fit
 SUBJECT = frozenset({"nsubj", "nsubjpass", "csubj"})
 OBJECT = frozenset({"dobj", "pobj", "attr", "appos", "oprd", "dative"})
 COPULA_ROLES = frozenset({"attr", "appos", "nsubj", "nsubjpass", "acomp"})  # what "X is Y" names
@@ -62,8 +62,7 @@ class Reason(Enum):
     NO_CANDIDATE = "the top passages hold nothing of the kind the question asks for that is not " \
                    "already in the question."
     LOW_CONFIDENCE = "the best candidate is too unlikely to be right"
-    NOT_A_PHRASE = "this kind of question asks for a yes or a no, which is not " \
-                   "one name or phrase: read the passages."
+    NOT_STATED = "the top passages do not plainly say yes or no."
 
 
 @dataclass(frozen=True)
@@ -104,6 +103,7 @@ class Evidence:
     title: frozenset[str] = frozenset()  # the terms of the passage's document title
     reasons: list[Span] = field(default_factory=list)  # phrases giving a reason or purpose (why?)
     manners: list[Span] = field(default_factory=list)  # phrases saying how something was done (how?)
+    tokens: list = field(default_factory=list)  # each token's (start, end, ...) in the text (yes/no)
 
 
 @dataclass(frozen=True)
@@ -460,17 +460,31 @@ class Reader:
         """The best candidate as an answer with its probability of being right, or why there is none."""
         if not evidence:
             return Reading(None, Reason.NO_PASSAGE)
-        if qtype.kind in CLAUSE_KINDS:
-            return Reading(None, Reason.NOT_A_PHRASE)
+        if qtype.kind == "yes_no":
+            return self._yes_or_no(qtype, evidence, min_confidence)
         ranked = self.candidates(qtype, asked, noun, evidence)
         if not ranked:
             return Reading(None, Reason.NO_CANDIDATE, DETAILS.get(qtype.kind))
         _, ev, span, _ = ranked[0]
         p = sigmoid(_dot(self.calibration, self.confidence_features(qtype, ranked)) + self.prior_shift)
-        answer = Answer(ev.text[span.start:span.end], span.label or "PHRASE", ev.rank, span.start,
-                        span.end, round(p, 3))
+        return self._offered(Answer(ev.text[span.start:span.end], span.label or "PHRASE", ev.rank,
+                                    span.start, span.end, round(p, 3)), p, min_confidence)
+
+    def _offered(self, answer: Answer, p: float, min_confidence: float | None) -> Reading:
+        """The answer, or an abstention when its probability ``p`` (unrounded) is below the threshold."""
         floor = self.threshold if min_confidence is None else min_confidence
         if p < floor:
             return Reading(None, Reason.LOW_CONFIDENCE,
                            f"{answer.text!r}, right with probability {p:.2f}, below {floor:.2f}")
         return Reading(answer, None)
+
+    def _yes_or_no(self, qtype: QuestionType, evidence: list[Evidence],
+                   min_confidence: float | None) -> Reading:
+        """"yes" or "no" from the grammar of the best-covered passage (polarity.py), with the confidence
+        measured for that verdict, or why there is none."""
+        found = polarity.verdict(evidence, qtype.words, qtype.passive)
+        if isinstance(found, str):
+            return Reading(None, Reason.NOT_STATED, found)
+        p = polarity.CONFIDENCE[found.text]
+        return self._offered(Answer(found.text, YES_NO, found.evidence.rank, found.start, found.end, p),
+                             p, min_confidence)

@@ -101,7 +101,7 @@ def fit(engine, questions) -> dict:
                              "threshold": 0.0})
     tops, labels, f1_of_top, answerable = [], [], [], []
     for q, qtype, cands, f1s in data:
-        if not cands or qtype.kind in reading.CLAUSE_KINDS:  # these abstain whatever their score
+        if not cands or qtype.kind in reading.CLAUSE_KINDS:  # none, or answered yes/no (polarity.py)
             continue
         scored = sorted((((reading._dot(scorer.weights, x), ev, s, x), f)
                          for (_, ev, s, x), f in zip(cands, f1s, strict=True)), key=lambda c: -c[0][0])

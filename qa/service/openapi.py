@@ -124,8 +124,12 @@ SCHEMAS: dict[str, Any] = {
         "text": TEXT, "label": TEXT, "passage_rank": _integer(1), "start": OFFSET, "end": OFFSET,
         "confidence": {"type": "number", "minimum": 0, "maximum": 1},
     }, description="The short answer: an entity (label) or a phrase (label PHRASE) of the passage "
-                   "with rank passage_rank; confidence is the estimated probability that it is "
-                   "right (calibrated on the SQuAD 2.0 development articles)."),
+                   "with rank passage_rank, text being the passage's text from start to end; "
+                   "confidence is the estimated probability that it is right (calibrated on the "
+                   "SQuAD 2.0 development articles). A yes/no question's answer has label YES_NO "
+                   "and text \"yes\" or \"no\"; start and end then mark the words it rests on "
+                   "(what states it, or the word that negates it), and confidence is a fixed "
+                   "estimate per verdict from the seed article's yes/no questions."),
     "Neighbour": _object({"id": PASSAGE_ID, "sentence_index": SENTENCE_INDEX, "text": TEXT},
                          description="A sentence next to a ranked passage in its document."),
     "RankedPassage": _object({
@@ -144,7 +148,7 @@ SCHEMAS: dict[str, Any] = {
         "answer": {"anyOf": [_ref("Answer"), {"type": "null"}]},
         "no_answer_reason": {"type": ["string", "null"]},
         "no_answer_code": {"enum": [None, "no_terms", "no_match", "no_passage", "no_candidate",
-                                    "low_confidence", "not_a_phrase"],
+                                    "low_confidence", "not_stated"],
                            "description": "Why there is no answer, for programs (null with an answer)."},
         "passages": _array(_ref("RankedPassage"), maxItems=MAX_TOP_K),
         "took_ms": {"type": "number", "minimum": 0},

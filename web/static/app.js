@@ -116,7 +116,8 @@
         el("p", { class: "answer-text" }, el("span", { class: "answer-span" }, a.text), " ",
           el("span", { class: "chip", "data-label": a.label }, a.label)),
         el("p", { class: "answer-meta" }, `${certainty(a, sure)} From `,
-          el("a", { href: `#passage-${a.passage_rank}` }, `passage ${a.passage_rank}`), ", where it is outlined."));
+          el("a", { href: `#passage-${a.passage_rank}` }, `passage ${a.passage_rank}`),
+          a.label === "YES_NO" ? ", where the words it rests on are outlined." : ", where it is outlined."));
     } else {
       section.append(el("p", { class: "no-answer" }, el("strong", {}, "No short answer."), " ",
         sentence(result.no_answer_reason)));
