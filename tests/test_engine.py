@@ -237,6 +237,9 @@ def test_the_doer_of_the_asked_verb_lifts_its_sentence(engine):
 @pytest.mark.parametrize(("question", "passive"), [
     ("Who had been banished from the USSR?", True), ("Who was banished?", True),
     ("Who banished Trotsky?", False), ("Who was Trotsky?", False), ("When was she born?", False),
+    ("What castles were built by the Irish?", True), ("What was taken away from him?", True),
+    ("What is the Rhine delimited by?", False), ("What was Eitingon accused of?", False),
+    ("Who was the first woman to win it?", False),
 ])
 def test_a_passive_question_is_told_from_a_copula_or_an_active_one(question, passive):
     from qa.answering.answer import classify

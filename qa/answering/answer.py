@@ -64,11 +64,11 @@ DO_AUXILIARIES = frozenset(["do", "does", "did", "can", "could", "will", "would"
                             "must", "shall", "has", "have", "had"])
 BE_AUXILIARIES = frozenset(["is", "are", "was", "were", "be", "been"])
 FORM_LOOKAHEAD = 3  # words after the wh-word searched for an auxiliary ("what river did ...")
-# "be" and a regular past participle right after the wh-word make a passive ("Who had been banished
-# ..."): the wh-word is then the one acted on, never the "by" phrase (English regular participles end
-# in -ed; irregular ones are missed, which leaves such a question as before)
-_PASSIVE = re.compile(r"(?:(?:has|have|had|will|would)\s+)?(?:(?:is|are|was|were|be|been)\s+){1,2}"
-                      r"[a-z]{2,}ed\b")
+# "be" and a past participle right after the wh-word or its noun make a passive ("Who had been banished
+# ...", "What castles were built ...", "What was taken ..."): the wh-word is then the one acted on,
+# never the "by" phrase
+_PASSIVE = re.compile(r"((?:[a-z][a-z'’-]*\s+){0,2}?)(?:(?:has|have|had|will|would)\s+)?"
+                      r"(?:(?:is|are|was|were|be|been)\s+){1,2}([a-z]{2,})\b")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 PERFECT = frozenset(["has", "have", "had"])
 # Past participles of common irregular English verbs (the standard irregular-verb table of English
@@ -154,7 +154,7 @@ def classify(question: str) -> QuestionType:
         for pattern, kind, labels in QUESTION_TYPES:
             if pattern.match(rest):
                 after = q[wh.end():]
-                form, passive = wh_form(after), bool(_PASSIVE.match(after.lstrip()))
+                form, passive = wh_form(after), is_passive(after)
                 named = (copula_head(after) if form == COPULA_FORM and not passive and kind in IDENTIFYING
                          else None)
                 defines = named is not None and len(q) == len(question) and names(question[wh.end():])
@@ -185,6 +185,13 @@ def asked_preposition(q: str, wh: int) -> tuple[str | None, str | None]:
                 return w, governor
             return None, None
     return None, None
+
+
+def is_passive(after: str) -> bool:
+    """Whether the wh-word (or its noun) is the subject of a passive: "be" and a past participle."""
+    found = _PASSIVE.match(after.lstrip())
+    return bool(found) and _participle(found.group(2)) and not any(
+        w in AUXILIARIES for w in _WORD.findall(found.group(1)))
 
 
 def wh_form(after: str) -> str | None:
