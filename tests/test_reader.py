@@ -325,3 +325,10 @@ def test_a_quoted_phrase_is_introduced_as_a_name():
     called = classify("What is the bend called?")
     x = dict(zip(FEATURES, features(called, frozenset(), None, ev, span, 5.0), strict=True))
     assert x["named_as"] == 1.0
+
+
+def test_a_name_in_apposition_to_the_subject_is_its_doer(engine):
+    """"the head of ... services Lavrentiy Beria issued an order": Beria does what the head does."""
+    qtype, asked, noun, evidence = engine.prepare("Who ordered the release of the accused Zionist plotters?")
+    spans = {s.text: s for ev in evidence for s in ev.spans}
+    assert spans["Lavrentiy Beria"].doer and not spans["Stalin"].doer

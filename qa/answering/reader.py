@@ -345,7 +345,10 @@ def _core_role(arcs, i: int) -> tuple[str, int] | None:
 
 
 def _subject_like(arcs, head: int) -> bool:
-    """Whether the token is the doer of its verb: its subject, or the agent of a passive ("by X")."""
+    """Whether the token is the doer of its verb: its subject, or the agent of a passive ("by X"), or
+    in apposition to one ("the head of the services, Lavrentiy Beria, issued ...")."""
+    while arcs[head][1] == "appos" and arcs[head][2] != head:
+        head = arcs[head][2]
     if arcs[head][1] in SUBJECT:
         return True
     governor = arcs[head][2]
