@@ -19,6 +19,30 @@ def test_logistic_regression_recovers_a_known_weight():
     assert w == pytest.approx([0.5, 2.0], abs=0.2)
 
 
+def test_the_conditional_logit_recovers_a_known_weight():
+    rng = np.random.default_rng(0)
+    groups = []
+    for _ in range(2000):
+        x = rng.normal(size=(10, 2))
+        p = np.exp(x @ [1.5, -0.5])
+        groups.append((x, int(rng.choice(10, p=p / p.sum()))))
+    assert fit.conditional_logit(groups, l2=0.0) == pytest.approx([1.5, -0.5], abs=0.1)
+
+
+def test_the_conditional_logit_does_not_overshoot_from_zero():
+    """The right candidate alone holds the feature in every group: its weight is large and positive.
+    Plain Newton steps from zero overshoot here and end near 0 (0.013)."""
+    rng = np.random.default_rng(0)
+    groups = []
+    for _ in range(50):
+        x = np.zeros((20, 1))
+        right = int(rng.integers(20))
+        x[right, 0] = 1.0
+        groups.append((x + rng.normal(size=(20, 1)) * 0.01, right))
+    [w] = fit.conditional_logit(groups)
+    assert w > 4.0
+
+
 def test_the_threshold_maximises_squad_f1():
     # two right answers at 0.9 and 0.6, a wrong one at 0.7 on an unanswerable question
     assert fit.best_threshold([0.9, 0.7, 0.6], [1.0, 0.0, 1.0], [True, False, True]) == 0.6
