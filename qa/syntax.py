@@ -76,16 +76,39 @@ def main_subject(arcs: list[Arc]) -> int | None:
                  if head == root and dep in SUBJECTS and k != root), None) if root is not None else None
 
 
-def subtree(arcs: list[Arc], top: int) -> set[int]:
-    """The token indexes of ``top`` and everything that depends on it."""
+BREAKS = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–"})  # a phrase read off the parse ends here
+
+
+def dependents(arcs: list[Arc]) -> dict[int, list[int]]:
+    """Each token's dependents (by index, in sentence order), for walking down the tree."""
     below: dict[int, list[int]] = {}
     for k, (_, _, head) in enumerate(arcs):
         if head != k:
             below.setdefault(head, []).append(k)
+    return below
+
+
+def under(below: dict[int, list[int]], top: int, skip: int | None = None) -> set[int]:
+    """``top`` and every token below it (``below``: ``dependents``), leaving out ``skip``'s branch."""
     found, todo = set(), [top]
     while todo:
         k = todo.pop()
-        if k not in found:
+        if k not in found and k != skip:
             found.add(k)
             todo.extend(below.get(k, ()))
     return found
+
+
+def extent(below: dict[int, list[int]], words: tuple[str, ...], top: int, skip: int | None = None) -> Phrase:
+    """The [first, last] token extent of ``top``'s subtree (without ``skip``'s), cut at the first break
+    after ``top``: a reason or manner phrase ends at its clause's comma or bracket."""
+    found = under(below, top, skip)
+    last = top
+    while last + 1 in found and words[last + 1] not in BREAKS:
+        last += 1
+    return min(found), last
+
+
+def subtree(arcs: list[Arc], top: int) -> set[int]:
+    """The token indexes of ``top`` and everything that depends on it."""
+    return under(dependents(arcs), top)

@@ -15,7 +15,7 @@ English grammar marks manner and means in a few ways, each found here by its dep
 
 from __future__ import annotations
 
-from ..syntax import Arc, Phrase
+from ..syntax import BREAKS, Arc, Phrase, dependents, extent, under
 from . import kinds
 
 MEANS = frozenset({"by", "through", "via", "with"})
@@ -45,7 +45,6 @@ NOT_MANNER = frozenset(_NOT_MANNER.split())
 # what may follow a passive verb in its predicate: complements, modifiers and a coordinated verb
 PREDICATE = frozenset({"prep", "agent", "advmod", "acomp", "oprd", "xcomp", "cc", "conj", "npadvmod",
                        "dobj", "dative", "attr", "prt"})
-BREAKS = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–"})  # a phrase stops at these
 NOUNS = frozenset({"NOUN"})  # common nouns: a manner or means, not a doer, a companion or a route
 NOT_MEANS = frozenset({"person", "time", "location"})  # WordNet's classes of who, when and where
 MAX_MANNER_TOKENS = 12
@@ -53,23 +52,7 @@ MAX_MANNER_TOKENS = 12
 
 def manners(arcs: list[Arc], words: tuple[str, ...]) -> list[Phrase]:
     """Token extents [first, last] of the sentence's manner and means phrases, in sentence order."""
-    below: dict[int, list[int]] = {}
-    for k, (_, _, head) in enumerate(arcs):
-        if head != k:
-            below.setdefault(head, []).append(k)
-
-    def extent(top: int) -> Phrase:
-        """The subtree of ``top``, cut at the first break after ``top``."""
-        found, todo = set(), [top]
-        while todo:
-            k = todo.pop()
-            found.add(k)
-            todo.extend(below.get(k, ()))
-        last = top
-        while last + 1 in found and words[last + 1] not in BREAKS:
-            last += 1
-        return min(found), last
-
+    below = dependents(arcs)
     out: list[Phrase] = []
     for i, (pos, dep, head) in enumerate(arcs):
         if head == i or arcs[head][0] != "VERB":
@@ -79,13 +62,13 @@ def manners(arcs: list[Arc], words: tuple[str, ...]) -> list[Phrase]:
             gerund = [k for k in objects if arcs[k][1] == "pcomp" and arcs[k][0] == "VERB"]
             nouns = [k for k in objects if _means(arcs, words, k)]
             if words[i] == "by" and gerund:
-                out.append((i, extent(gerund[0])[1]))
+                out.append((i, extent(below, words, gerund[0])[1]))
             elif words[i] in MEANS and nouns:
-                out.append(extent(nouns[0]))
+                out.append(extent(below, words, nouns[0]))
             elif words[i] == "in" and nouns and words[nouns[0]] in MANNER_NOUNS:
-                out.append((i, extent(nouns[0])[1]))
+                out.append((i, extent(below, words, nouns[0])[1]))
         elif dep == "advmod" and pos == "ADV" and _manner_adverb(words[i]):
-            out.append(extent(i))
+            out.append(extent(below, words, i))
     # a passive's predicate says how when no manner phrase inside it says so more precisely
     predicates = [p for p in (_passive_predicate(arcs, words, below, v) for v in range(len(arcs))) if p]
     out += [(v, last) for v, last in predicates if not any(v <= a and b <= last for a, b in out)]
@@ -118,17 +101,8 @@ def _passive_predicate(arcs: list[Arc], words: tuple[str, ...], below: dict[int,
                 or dep == "prep" and not any(_means(arcs, words, o) for o in below.get(k, ()))
                 or dep == "conj" and any(arcs[c][1] in ("nsubj", "nsubjpass") for c in below.get(k, ()))):
             break
-        last = _last_in_subtree(below, k)
+        last = max(under(below, k))
     while last > verb and (words[last] in BREAKS or arcs[last][1] == "cc"):
         last -= 1
     return (verb, last) if last > verb else None
 
-
-def _last_in_subtree(below: dict[int, list[int]], top: int) -> int:
-    """The index of the last token that depends on ``top`` (or ``top``)."""
-    found, todo = top, [top]
-    while todo:
-        k = todo.pop()
-        found = max(found, k)
-        todo.extend(below.get(k, ()))
-    return found

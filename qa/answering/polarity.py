@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..syntax import dependents, under
+
 MIN_COVERAGE = 0.5  # the least idf-weighted share of the question's words the passage must hold
 # The negative implicative verbs of Karttunen ("Implicative verbs", Language 47, 1971) and Nairn,
 # Condoravdi & Karttunen ("Computing relative polarity for textual inference", 2006) - fail, neglect,
@@ -82,10 +84,7 @@ class _Parse:
         self.ev, self.arcs, self.words = ev, ev.arcs, ev.words
         self.matched = sorted(i for i in ev.matched if i < len(ev.arcs))
         self.asked = question_words
-        self.below: dict[int, list[int]] = {}
-        for k, (_, _, head) in enumerate(self.arcs):
-            if head != k:
-                self.below.setdefault(head, []).append(k)
+        self.below = dependents(self.arcs)
         self.heads = [self._head(i) for i in range(len(self.arcs))]
 
     def _head(self, i: int) -> int:
@@ -162,10 +161,4 @@ class _Parse:
         return word in DENIALS and pos == "NOUN"
 
     def _holds_match(self, top: int) -> bool:
-        todo = [top]
-        while todo:
-            k = todo.pop()
-            if k in self.ev.matched:
-                return True
-            todo.extend(self.below.get(k, ()))
-        return False
+        return not self.ev.matched.isdisjoint(under(self.below, top))

@@ -9,43 +9,26 @@ English grammar marks them in a few ways, each found here by its dependency arcs
 
 from __future__ import annotations
 
-from ..syntax import Arc, Phrase
+from ..syntax import Arc, Phrase, dependents, extent
 
 CAUSAL = frozenset({"because", "due", "owing", "thanks"})  # followed by "of"/"to" and their object
-BREAKS = frozenset({",", ";", ":", "(", ")", "[", "]", "—", "–"})  # a phrase stops at these
 MAX_REASON_TOKENS = 20
 
 
 def reasons(arcs: list[Arc], words: tuple[str, ...]) -> list[Phrase]:
     """Token extents [first, last] of the sentence's reason and purpose phrases, in sentence order."""
-    below: dict[int, list[int]] = {}
-    for k, (_, _, head) in enumerate(arcs):
-        if head != k:
-            below.setdefault(head, []).append(k)
-
-    def extent(top: int, skip: int | None = None) -> Phrase:
-        """The subtree of ``top`` (without ``skip``), cut at the first break after ``top``."""
-        found, todo = set(), [top]
-        while todo:
-            k = todo.pop()
-            if k != skip:
-                found.add(k)
-                todo.extend(below.get(k, ()))
-        last = top
-        while last + 1 in found and words[last + 1] not in BREAKS:
-            last += 1
-        return min(found), last
-
+    below = dependents(arcs)
     out = []
     for i, (_, dep, head) in enumerate(arcs):
         word = words[i]
         if word in CAUSAL and words[i + 1:i + 2] in (("of",), ("to",)):  # "due to X": X hangs on either
-            out += [extent(k) for k in below.get(i, []) + below.get(i + 1, []) if arcs[k][1] == "pobj"][:1]
+            out += [extent(below, words, k) for k in below.get(i, []) + below.get(i + 1, [])
+                    if arcs[k][1] == "pobj"][:1]
         elif word == "because" and dep == "mark" and arcs[head][1] == "advcl":
-            out.append(extent(head, skip=i))
+            out.append(extent(below, words, head, skip=i))
         elif word == "to" and dep == "aux" and _purpose(arcs, words, head):
             objects = [k for k in below.get(head, ()) if arcs[k][1] == "dobj"]
-            out.append((i, extent(objects[0] if objects else head)[1]))
+            out.append((i, extent(below, words, objects[0] if objects else head)[1]))
     return [(first, last) for first, last in out if last - first + 1 <= MAX_REASON_TOKENS]
 
 
