@@ -41,6 +41,9 @@ DEFAULT_VARIANT = "lucene"
 # rank-bm25's default extra parameter of each variant
 EXTRA = {"lucene": {"epsilon": 0.25}, "okapi": {"epsilon": 0.25}, "plus": {"delta": 1},
          "l": {"delta": 0.5}}
+# Okapi floors its idf at a share of the mean over every term; the others' idf is a function of a
+# term's document frequency alone, so it is computed once per distinct frequency
+WHOLE_VOCABULARY_IDF = frozenset({"okapi"})
 
 
 class Hit(NamedTuple):
@@ -51,17 +54,26 @@ class Hit(NamedTuple):
     terms: tuple[str, ...]
 
 
-def idf_model(variant: str, document_frequencies: dict[str, int], size: int, avgdl: float,
+def idf_model(variant: str, terms: list[str], df: np.ndarray, size: int, avgdl: float,
               k1: float = K1, b: float = B):
-    """A rank-bm25 model with its idf (by its own ``_calc_idf``) but no per-passage dicts."""
+    """A rank-bm25 model with its idf (by its own ``_calc_idf``) but no per-passage dicts, and that
+    idf as an array in the order of ``terms`` (whose document frequencies ``df`` gives)."""
     model = VARIANTS[variant].__new__(VARIANTS[variant])
     model.k1, model.b, model.corpus_size, model.avgdl = k1, b, size, avgdl
     model.idf, model.doc_freqs, model.doc_len, model.tokenizer = {}, [], [], None
     for name, value in EXTRA[variant].items():
         setattr(model, name, value)
-    if document_frequencies:
-        model._calc_idf(document_frequencies)
-    return model
+    if not len(terms):
+        return model, np.zeros(0)
+    if variant in WHOLE_VOCABULARY_IDF:
+        model._calc_idf(dict(zip(terms, df.tolist(), strict=True)))
+        return model, np.array(list(model.idf.values()), dtype=np.float64)
+    # the idf of every distinct frequency, by rank-bm25's formula, then spread to the terms
+    frequencies, of_term = np.unique(df, return_inverse=True)
+    model._calc_idf(dict(zip(frequencies.tolist(), frequencies.tolist(), strict=True)))
+    idf = np.array(list(model.idf.values()), dtype=np.float64)[of_term]
+    model.idf = dict(zip(terms, idf.tolist(), strict=True))
+    return model, idf
 
 
 def weights(variant: str, model, tf: np.ndarray, idf: np.ndarray,
@@ -129,15 +141,14 @@ class Index:
         compact[present] = np.arange(len(present))
         term = compact[term]  # ascending as before: the mapping keeps the order
         df = df[present]
-        vocab = {vocabulary.terms[g]: i for i, g in enumerate(present.tolist())}
+        names = list(map(vocabulary.terms.__getitem__, present.tolist()))
+        vocab = dict(zip(names, range(len(names)), strict=True))
         self._vocab = vocab
         self._start = array("q", [0])
         self._start.extend(np.cumsum(df).tolist())
         self._docs = doc.astype(np.int32)
         del doc
-        self.bm25 = idf_model(variant, dict(zip(vocab, df.tolist(), strict=True)), n,
-                              total / n if n else 0.0, k1, b)
-        idf = np.array([self.bm25.idf[t] for t in vocab], dtype=np.float64)
+        self.bm25, idf = idf_model(variant, names, df, n, total / n if n else 0.0, k1, b)
         self._weights = np.empty(len(tf))
         with np.errstate(all="ignore"):
             for lo in range(0, len(tf), BUILD_CHUNK):
