@@ -127,14 +127,15 @@ class Engine:
         self._rarity: dict[tuple[int, str], list[Span]] = {}
         if len(self.passage_terms) != len(passages):
             raise ValueError("passages must be grouped by document, in the documents' order")
+        passage_of, document_of = self._reused(previous if same else None)
         self.index = Index([], variant, k1, b, encoded=(
             _joined([p.term_ids for p in parts]), _joined([p.lengths for p in parts], np.int64),
-            self.vocabulary))
+            self.vocabulary), reuse=passage_of)
         self.document_names = [d.name for d in documents]
         # each passage's predecessor in its document, -1 for none: for the context credit (_context)
         self._previous = np.array([i - 1 if i and passages[i - 1].document == p.document else -1
                                    for i, p in enumerate(passages)], dtype=np.int64)
-        self.document_index = self._document_index(parts) if len(documents) > 1 else None
+        self.document_index = self._document_index(parts, document_of) if len(documents) > 1 else None
         self.reader = reader or (previous.reader if previous is not None else
                                  Reader(answerable_share=answerable_share()))
         self.analyzer.freeze()
@@ -146,11 +147,32 @@ class Engine:
             return old
         return derive(document, passages, self.analyzer, self.vocabulary, self._terms(document.title))
 
-    def _document_index(self, parts: list[Part]) -> Index:
+    def _document_index(self, parts: list[Part], reuse: tuple[Index, np.ndarray] | None) -> Index:
         """BM25 over whole documents (title and every sentence), DrQA's document retriever's job."""
         lengths = np.array([len(p.document_ids) for p in parts], dtype=np.int64)
         return Index([], self.index.variant, self.index.k1, self.index.b,
-                     encoded=(_joined([p.document_ids for p in parts]), lengths, self.vocabulary))
+                     encoded=(_joined([p.document_ids for p in parts]), lengths, self.vocabulary),
+                     reuse=reuse)
+
+    def _reused(self, previous: Engine | None):
+        """For each index, ``previous``'s and where each passage (document) of this engine was in it
+        (-1 where its part is new), so that the unchanged documents' postings are kept, not counted."""
+        if previous is None:
+            return None, None
+        start, at = 0, {}  # each previous document's first passage and its own position
+        for name, part in previous.parts.items():
+            at[name] = (start, len(at))
+            start += len(part.passages)
+        passages, documents = [], []
+        for name, part in self.parts.items():
+            old = at.get(name) if previous.parts.get(name) is part else None
+            n = len(part.passages)
+            passages.append(np.arange(old[0], old[0] + n) if old else np.full(n, -1))
+            documents.append(old[1] if old else -1)
+        passage_of = (previous.index, _joined(passages, np.int64))
+        document_of = ((previous.document_index, np.array(documents, dtype=np.int64))
+                       if previous.document_index is not None else None)
+        return passage_of, document_of
 
     @classmethod
     def from_corpus(cls, path: str | Path | None = None, *, pipeline: str | None = None,
@@ -432,7 +454,7 @@ class Engine:
 
     def _idf(self, term: str) -> float:
         """The term's idf; a term the corpus lacks weighs as much as the rarest possible one."""
-        idf = self.index.bm25.idf.get(term)
+        idf = self.index.idf(term)
         if idf is None:
             n = self.index.size
             idf = math.log(1 + (n + 0.5) / 0.5)
