@@ -51,6 +51,7 @@ class Live:
         self._checked = time.monotonic()
         self._builds = 0  # rebuilds running in this process
         self._swap_lock = threading.Lock()
+        self._build_lock = _thread_lock()
         self._pid = os.getpid()
 
     @property
@@ -124,7 +125,12 @@ class Live:
             self._builds += change
 
     def _build(self) -> tuple[int, int | None, Engine | None, dict[str, Any]]:
-        """(sequence, folder stamp, new engine or None if nothing changed, its views)."""
+        """(sequence, folder stamp, new engine or None if nothing changed, its views). One at a time:
+        the writer's and the watcher's at once would share the cores for the same work."""
+        with self._build_lock:
+            return self._built()
+
+    def _built(self) -> tuple[int, int | None, Engine | None, dict[str, Any]]:
         seq = next(self._seq)
         stamp = self.library.folder_stamp()
         old = self._snapshot.engine
@@ -147,6 +153,13 @@ class Live:
                 self._snapshot = Snapshot(engine or current.engine, seq, stamp,
                                           views if engine else current.views)
             return self._snapshot
+
+
+def _thread_lock():
+    """A lock between real threads (rebuilds run in them), even where gevent patched threading."""
+    from gevent import monkey
+
+    return monkey.get_original("_thread", "allocate_lock")()
 
 
 def _hub_pool():

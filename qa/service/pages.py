@@ -19,7 +19,7 @@ from spacy.displacy.render import DEFAULT_LABEL_COLORS
 from ..answering.answer import DEFAULT_TOP_K, MAX_TOP_K
 from ..errors import InvalidQuestionsFile, InvalidRequest
 from ..evaluation.questions import SUFFIX, load_questions
-from ..passages import Passage, by_document
+from ..passages import Passage
 from . import current
 from .api import MAX_QUESTION, ask, int_arg, valid_question
 from .marks import segments
@@ -77,7 +77,7 @@ def build_site(engine) -> Site:
     paths = {name: document_path(name) for name in titles}
     data = htmlsafe_json_dumps({"labels": labels, "titles": titles, "paths": paths,
                                 "top_k": DEFAULT_TOP_K, "context": CONTEXT, "headings": ERROR_HEADINGS})
-    sentences = {name: [] for name in titles} | by_document(engine.passages)
+    sentences = engine.document_passages()
     return Site(labels, label_css(labels), data, examples(engine), titles,
                 {"passages": len(engine.passages), "documents": len(engine.documents),
                  "model": engine.model}, sentences)
