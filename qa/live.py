@@ -63,6 +63,11 @@ class Live:
         self._derivers[name] = build
         self._snapshot.views[name] = build(self._snapshot.engine)
 
+    def start_in_worker(self) -> None:
+        """In a forked worker before it serves: catch up with changes made since the fork and watch
+        the folder from now on, rather than from the worker's first request."""
+        self.current()
+
     def current(self) -> Snapshot:
         """The snapshot to answer from; starts a rebuild in the background when the folder changed."""
         if self._pid != os.getpid():
