@@ -67,7 +67,8 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
     app = create_app({"QA_CORPUS": corpus or corpus_path(), "QA_CORPUS_RECURSIVE": recursive},
                      engine=engine)
     live = app.extensions["qa.live"]
-    settings["post_worker_init"] = lambda worker: live.start_in_worker()
+    warm = live.writable and bool(app.config.get("QA_ADMIN_TOKEN"))
+    settings["post_worker_init"] = lambda worker: live.start_in_worker(warm)
     Server(Shedder(app), settings).run()
 
 
