@@ -7,6 +7,8 @@ thread and the service was down for everyone; under gevent they are greenlets, e
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import socket
 import sys
@@ -69,6 +71,11 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
     live = app.extensions["qa.live"]
     warm = live.writable and bool(app.config.get("QA_ADMIN_TOKEN"))
     settings["post_worker_init"] = lambda worker: live.start_in_worker(warm)
+    # the start-up engine lives as long as the service: no collection need look at it again, and
+    # one that did would write to every page the workers share
+    gc.collect()
+    gc.freeze()
+    atexit.register(gc.unfreeze)  # so that exiting collects what it always did, while modules live
     Server(Shedder(app), settings).run()
 
 
