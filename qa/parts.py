@@ -48,6 +48,7 @@ class Part:
     antecedents: list
     reasons: list  # per passage, its phrases giving a reason or purpose: a why-question's candidates
     manners: list  # per passage, its phrases saying how something was done: a how-question's candidates
+    labels: frozenset[str]  # the labels of the document's entities (the page gives each a colour)
 
 
 def derive(document: Document, passages: list[Passage], analyzer: Analyzer, vocabulary: Vocabulary,
@@ -75,7 +76,8 @@ def derive(document: Document, passages: list[Passage], analyzer: Analyzer, voca
         [spans_of(p.text, [], p.tokens, p.syntax.arcs, reasons(p.syntax.arcs, w), tt)
          if p.syntax else [] for p, tt, w in parsed],
         [spans_of(p.text, [], p.tokens, p.syntax.arcs, manners(p.syntax.arcs, w), tt)
-         if p.syntax else [] for p, tt, w in parsed])
+         if p.syntax else [] for p, tt, w in parsed],
+        frozenset(e.label for p in passages for e in p.entities))
 
 
 def with_subject(p: Passage, terms, subject: list[tuple[str, int, int]]):

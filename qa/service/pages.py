@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +94,7 @@ def entity_labels(engine) -> dict[str, dict[str, str]]:
     names = set(DEFAULT_LABEL_COLORS)
     if "ner" in engine.nlp.pipe_names:
         names.update(engine.nlp.get_pipe("ner").labels)
-    names.update(e.label for p in engine.passages for e in p.entities)
+    names.update(*(part.labels for part in engine.parts.values()))
     colours = DEFAULT_LABEL_COLORS | COLOUR_CHANGES
     return {name: {"colour": colours.get(name, OTHER_COLOUR),
                    "description": spacy.explain(name) or ""}
@@ -126,8 +127,8 @@ def examples(engine) -> list[str]:
 
 def _listed_questions(engine) -> list:
     """The short questions of each document's question file, as ``qa eval`` reads them."""
-    paths = [f for d in engine.documents if d.path
-             and (f := Path(d.path).with_name(Path(d.path).stem + SUFFIX)).is_file()]
+    paths = [Path(f) for d in engine.documents if d.path
+             and os.path.isfile(f := os.path.splitext(d.path)[0] + SUFFIX)]
     if not paths:
         return []
     try:
