@@ -110,7 +110,7 @@ class Engine:
                       for d in documents}
         parts = list(self.parts.values())
         self.titles = {d.name: d.title for d in documents}
-        self.title_terms = {p.document.name: frozenset(t for t, _, _ in p.title_terms) for p in parts}
+        self.title_terms = {p.document.name: p.title_set for p in parts}
         self.subject_pronouns = {p.document.name: p.pronouns for p in parts}
         # inverted once per engine, so a question costs its own words, not the number of documents
         self._titled: dict[str, set[str]] = {}
@@ -131,8 +131,7 @@ class Engine:
                       "manners": _chained(p.manners for p in parts)}
         self._token_at = _chained(p.token_at for p in parts)
         self._antecedents = _chained(p.antecedents for p in parts)
-        self._title_words = {p.document.name: {t: p.document.title[s:e]
-                                                for t, s, e in reversed(p.title_terms)} for p in parts}
+        self._title_words = {p.document.name: p.title_words for p in parts}
         self._top_idf = 0.0  # set once the index is built: the highest idf, for candidates' rarity
         # the candidates (and reason and manner phrases) of passages read so far, with their rarity set
         self._rarity: dict[tuple[int, str], list[Span]] = {}
