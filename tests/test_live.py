@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 
 import numpy as np
@@ -143,3 +144,26 @@ def test_a_rebuilt_engine_ranks_and_answers_as_one_built_from_scratch(cache_dir,
         rebuilt = live.refresh().engine
         assert rebuilt is not before
         _same_answers(rebuilt, Engine.from_corpus(folder), questions)
+
+
+def test_warming_a_worker_keeps_its_snapshot_and_later_changes_still_swap_in(cache_dir, corpus):
+    live = Live(Engine.from_corpus(corpus), check_seconds=0)
+    before = live.current()
+    live.warm()
+    assert live.current() is before
+    corpus_folder.write(corpus, "fox", FOX)
+    assert "fox" in live.refresh().engine.document_names
+
+
+def test_rebuilds_started_at_once_in_one_process_run_one_after_the_other(cache_dir, corpus):
+    live = Live(Engine.from_corpus(corpus), check_seconds=0)
+    corpus_folder.write(corpus, "fox", FOX)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(live.refresh())) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(results) == 3
+    assert all("fox" in r.engine.document_names for r in results)
+    assert len({id(r.engine) for r in results}) == 1, "one rebuilt, the others found nothing changed"
