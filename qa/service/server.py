@@ -70,7 +70,12 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
                      engine=engine)
     live = app.extensions["qa.live"]
     warm = live.writable and bool(app.config.get("QA_ADMIN_TOKEN"))
-    settings["post_worker_init"] = lambda worker: live.start_in_worker(warm)
+
+    def post_worker_init(worker) -> None:
+        worker.notify()  # the arbiter's timeout counts from here while the worker warms
+        live.start_in_worker(warm)
+
+    settings["post_worker_init"] = post_worker_init
     # the start-up engine lives as long as the service: no collection need look at it again, and
     # one that did would write to every page the workers share
     gc.collect()
