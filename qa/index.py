@@ -145,7 +145,7 @@ class Index:
         self._terms = terms  # each term's vocabulary id, ascending
         self._vocab = _table(terms, vocabulary, earlier)
         self._start = array("q", np.concatenate([[0], np.cumsum(df)]).astype(np.int64).tobytes())
-        self._docs = doc.astype(np.int32)
+        self._docs = doc.astype(np.int32, copy=False)
         del doc
         self._model, idf = idf_model(variant, list(self._vocab), df, n,
                                      int(lengths.sum()) / n if n else 0.0, k1, b)
@@ -158,7 +158,7 @@ class Index:
                 self._weights[part] = weights(variant, self._model, tf[part], term_idf[part],
                                               lengths[self._docs[part]])
         del term_idf
-        self._tf = tf.astype(np.min_scalar_type(int(tf.max()) if len(tf) else 0))
+        self._tf = tf.astype(np.min_scalar_type(int(tf.max()) if len(tf) else 0), copy=False)
         absent = idf * (self._model.delta + 0.0) if variant == "plus" else np.zeros(len(idf))
         self._absent = array("d", absent.tobytes())
         self._best = array("d", np.maximum(np.maximum.reduceat(self._weights, self._start[:-1]),
@@ -189,7 +189,7 @@ class Index:
         """(terms, document frequencies, units, term frequencies) as ``_counted`` gives them for the
         new units, from this index's postings of the units ``old`` keeps and the new units' tokens."""
         n = len(old)
-        new_of = np.full(self.size, -1, dtype=np.int64)
+        new_of = np.full(self.size, -1, dtype=np.int32)
         kept = np.flatnonzero(old >= 0)
         new_of[old[kept]] = kept
         doc, tf = new_of[self._docs], self._tf
@@ -210,7 +210,8 @@ class Index:
         at = np.searchsorted(keys, np.repeat(rank * n, more_df) + np.where(known, more_doc, 0))
         del keys
         at += np.arange(len(at))
-        doc, tf = _inserted(doc, more_doc, at), _inserted(tf.astype(np.int64), more_tf, at)
+        doc, tf = _inserted(at, (doc, more_doc.astype(np.int32)), (tf, more_tf.astype(
+            np.min_scalar_type(int(more_tf.max()) if len(more_tf) else 0))))
         terms = np.sort(np.concatenate([self._terms, more[~here]]))
         counts = np.zeros(len(terms), dtype=np.int64)
         counts[np.searchsorted(terms, self._terms)] += df
@@ -357,13 +358,17 @@ def _counted(ids: np.ndarray, units: np.ndarray, n: int):
     return terms, df, doc, tf
 
 
-def _inserted(values: np.ndarray, more: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """``values`` with ``more`` inserted so that they land at positions ``at`` (ascending)."""
-    out = np.empty(len(values) + len(more), dtype=values.dtype)
-    rest = np.ones(len(out), dtype=bool)
+def _inserted(at: np.ndarray, *pairs: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
+    """For each (values, more): ``values`` with ``more`` inserted so that they land at the ascending
+    positions ``at``."""
+    rest = np.ones(len(at) + len(pairs[0][0]), dtype=bool)
     rest[at] = False
-    out[at] = more
-    out[rest] = values
+    out = []
+    for values, more in pairs:
+        joined = np.empty(len(rest), dtype=np.promote_types(values.dtype, more.dtype))
+        joined[at] = more
+        joined[rest] = values
+        out.append(joined)
     return out
 
 

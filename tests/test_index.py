@@ -201,12 +201,12 @@ def test_an_index_reusing_an_earlier_ones_postings_is_the_index_built_anew(varia
             old.append(-1)  # a new unit before a kept one
         after.append(units)
         old.append(i)
-    after += [["w3", "w79", "fresh"], []]
-    old += [-1, -1]
+    after += [["w3", "w79", "fresh"], [], ["w1"] * 300]  # a term frequency past a byte too
+    old += [-1, -1, -1]
     ids, lengths = vocabulary.encode(after)
     reused = Index([], variant, encoded=(ids, lengths, vocabulary), reuse=(earlier, np.array(old)))
     anew = Index([], variant, encoded=(ids, lengths, vocabulary))
-    assert _arrays(reused) == _arrays(anew)
+    assert _arrays(reused) == _arrays(anew) and reused._tf.dtype == anew._tf.dtype
     for query in queries(after, seed):
         assert reused.search(query, 10) == anew.search(query, 10) == Index(after, variant).search(query, 10)
 
