@@ -44,7 +44,7 @@ def stages(live, folder: Path, word: str, profile: cProfile.Profile | None = Non
     views = timed("derive the views", lambda: {n: b(engine) for n, b in live._derivers.items()})
     if profile:
         profile.disable()
-    live._swap(next(live._seq), live.library.folder_stamp(), engine, views)
+    live._swap(next(live._seq), live.library.folder_stamp(), time.time_ns(), engine, views)
     return times
 
 

@@ -167,3 +167,23 @@ def test_rebuilds_started_at_once_in_one_process_run_one_after_the_other(cache_d
     assert len(results) == 3
     assert all("fox" in r.engine.document_names for r in results)
     assert len({id(r.engine) for r in results}) == 1, "one rebuilt, the others found nothing changed"
+
+
+def test_a_change_in_the_mtime_tick_after_a_listing_is_found_by_one_more_listing(cache_dir, corpus,
+                                                                                   monkeypatch):
+    import qa.live
+
+    monkeypatch.setattr(qa.live, "SETTLE_SECONDS", 30.0)
+    live = Live(Engine.from_corpus(corpus), check_seconds=0)
+    corpus_folder.write(corpus, "fox", FOX)
+    snapshot = live.refresh()
+    stamp = snapshot.folder_stamp
+    snapshot.listed = stamp  # listed at once after the change
+    (corpus / "owl.txt").write_bytes(b"The Owl\n\nThe owl was born in Kent.\n")
+    os.utime(corpus, ns=(stamp, stamp))  # the second change within the first one's tick
+    assert not live._changed(), "not listed again while the mtime may still tick"
+    monkeypatch.setattr(qa.live, "SETTLE_SECONDS", 0.3)
+    time.sleep(0.4)
+    assert live._changed()
+    assert "owl" in live.refresh().engine.document_names
+    assert not live._changed(), "listed once more, then not again"
