@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import os
@@ -79,7 +80,10 @@ class Engine:
     def __init__(self, documents: list[Document], passages: list[Passage], nlp, model: str,
                  normalisation: Normalisation = DEFAULT_NORMALISATION,
                  variant: str = DEFAULT_VARIANT, k1: float = K1, b: float = B,
-                 reader: Reader | None = None, previous: Engine | None = None):
+                 reader: Reader | None = None, previous: Engine | None = None,
+                 groups: dict[str, list[Passage]] | None = None):
+        """``previous``: an engine whose derived data and index are reused for unchanged documents;
+        ``groups``: each document's passages, when known (the library's entries), else found here."""
         self.documents = documents
         self.passages = passages
         self.cached = False  # True when from_corpus loaded the passages from the on-disk cache
@@ -90,16 +94,23 @@ class Engine:
         self.entries: dict[str, Entry] = {}
         self.analyzer = Analyzer(frozenset(nlp.Defaults.stop_words), normalisation)
         self._question_nlp = nlp if normalisation.lemma else nlp.tokenizer
-        self._question_tokenizer = QuestionTokenizer(nlp.tokenizer)
+        # questions are tokenised on the event loop while a rebuild beside it tokenises new titles: a
+        # tokenizer for each, handed on from engine to engine (one costs 60 ms to build)
+        inherit = previous is not None and previous.nlp is nlp
+        self._question_tokenizer = (previous._question_tokenizer if inherit
+                                    else QuestionTokenizer(nlp.tokenizer))
+        self._title_tokenizer = previous._title_tokenizer if inherit else None  # (tokenizer, lock)
+        self._beside = inherit  # built while another engine of this pipeline answers questions
         same = previous is not None and previous.settings == self.settings
         reusable = previous.parts if same else {}
         self.vocabulary = Vocabulary(previous.vocabulary if same else None)
-        groups = by_document(passages)
+        if groups is None:
+            groups = by_document(passages)
         self.parts = {d.name: self._part(d, groups.get(d.name, []), reusable.get(d.name))
                       for d in documents}
         parts = list(self.parts.values())
         self.titles = {d.name: d.title for d in documents}
-        self.title_terms = {p.document.name: frozenset(t for t, _, _ in p.title_terms) for p in parts}
+        self.title_terms = {p.document.name: p.title_set for p in parts}
         self.subject_pronouns = {p.document.name: p.pronouns for p in parts}
         # inverted once per engine, so a question costs its own words, not the number of documents
         self._titled: dict[str, set[str]] = {}
@@ -110,47 +121,89 @@ class Engine:
         for name, pronouns in self.subject_pronouns.items():
             for w in pronouns:
                 self._by_pronoun.setdefault(w, []).append(name)
-        self.words = [w for p in parts for w in p.words]
-        self.passage_terms = [t for p in parts for t in p.passage_terms]
-        self.entity_terms = [t for p in parts for t in p.entity_terms]
-        self.token_terms = [t for p in parts for t in p.token_terms]
-        self.spans = [s for p in parts for s in p.spans]
+        self.words = _chained(p.words for p in parts)
+        self.passage_terms = _chained(p.passage_terms for p in parts)
+        self.entity_terms = _chained(p.entity_terms for p in parts)
+        self.token_terms = _chained(p.token_terms for p in parts)
+        self.spans = _chained(p.spans for p in parts)
         # each passage's candidates of every kind: entities and phrases, reasons (why?), manners (how?)
-        self.pools = {"spans": self.spans, "reasons": [s for p in parts for s in p.reasons],
-                      "manners": [s for p in parts for s in p.manners]}
-        self._token_at = [a for p in parts for a in p.token_at]
-        self._antecedents = [a for p in parts for a in p.antecedents]
-        self._title_words = {p.document.name: {t: p.document.title[s:e]
-                                                for t, s, e in reversed(p.title_terms)} for p in parts}
+        self.pools = {"spans": self.spans, "reasons": _chained(p.reasons for p in parts),
+                      "manners": _chained(p.manners for p in parts)}
+        self._token_at = _chained(p.token_at for p in parts)
+        self._antecedents = _chained(p.antecedents for p in parts)
+        self._title_words = {p.document.name: p.title_words for p in parts}
         self._top_idf = 0.0  # set once the index is built: the highest idf, for candidates' rarity
         # the candidates (and reason and manner phrases) of passages read so far, with their rarity set
         self._rarity: dict[tuple[int, str], list[Span]] = {}
         if len(self.passage_terms) != len(passages):
             raise ValueError("passages must be grouped by document, in the documents' order")
+        passage_of, document_of = self._reused(previous if same else None)
         self.index = Index([], variant, k1, b, encoded=(
             _joined([p.term_ids for p in parts]), _joined([p.lengths for p in parts], np.int64),
-            self.vocabulary))
+            self.vocabulary), reuse=passage_of)
         self.document_names = [d.name for d in documents]
         # each passage's predecessor in its document, -1 for none: for the context credit (_context)
-        self._previous = np.array([i - 1 if i and passages[i - 1].document == p.document else -1
-                                   for i, p in enumerate(passages)], dtype=np.int64)
-        self.document_index = self._document_index(parts) if len(documents) > 1 else None
+        sizes = np.array([len(p.passages) for p in parts], dtype=np.int64)
+        self._previous = np.arange(len(passages), dtype=np.int64) - 1
+        self._previous[(np.cumsum(sizes) - sizes)[sizes > 0]] = -1
+        self.document_index = self._document_index(parts, document_of) if len(documents) > 1 else None
         self.reader = reader or (previous.reader if previous is not None else
                                  Reader(answerable_share=answerable_share()))
         self.analyzer.freeze()
 
+    def document_passages(self) -> dict[str, list[Passage]]:
+        """Each document's passages in order, by name, in the documents' order (none: an empty list)."""
+        return {name: part.passages for name, part in self.parts.items()}
+
     def _part(self, document: Document, passages: list[Passage], old: Part | None) -> Part:
         """The document's derived data: the previous engine's when it is the same document and passages."""
-        if (old is not None and old.document == document and len(old.passages) == len(passages)
+        if old is not None and (old.document is document or old.document == document) and (
+                old.passages is passages or len(old.passages) == len(passages)
                 and all(a is b for a, b in zip(old.passages, passages, strict=True))):
             return old
-        return derive(document, passages, self.analyzer, self.vocabulary, self._terms(document.title))
+        return derive(document, passages, self.analyzer, self.vocabulary, self._title_terms(document.title))
 
-    def _document_index(self, parts: list[Part]) -> Index:
+    def _title_terms(self, title: str) -> list[tuple[str, int, int]]:
+        """A title's terms, normalised as questions are. A rebuild tokenises them with a tokenizer of
+        its own (built at the first rebuild, then handed on), under a lock between real threads: the
+        question tokenizer is answering on the event loop meanwhile."""
+        if not self._beside or self._question_nlp is self.nlp:
+            return self._terms(title)
+        if self._title_tokenizer is None:
+            from gevent import monkey
+
+            self._title_tokenizer = (QuestionTokenizer(self.nlp.tokenizer),
+                                     monkey.get_original("_thread", "allocate_lock")())
+        tokenizer, lock = self._title_tokenizer
+        with lock:
+            return self.analyzer.terms(title, tokenizer(title))
+
+    def _document_index(self, parts: list[Part], reuse: tuple[Index, np.ndarray] | None) -> Index:
         """BM25 over whole documents (title and every sentence), DrQA's document retriever's job."""
         lengths = np.array([len(p.document_ids) for p in parts], dtype=np.int64)
         return Index([], self.index.variant, self.index.k1, self.index.b,
-                     encoded=(_joined([p.document_ids for p in parts]), lengths, self.vocabulary))
+                     encoded=(_joined([p.document_ids for p in parts]), lengths, self.vocabulary),
+                     reuse=reuse)
+
+    def _reused(self, previous: Engine | None):
+        """For each index, ``previous``'s and where each passage (document) of this engine was in it
+        (-1 where its part is new), so that the unchanged documents' postings are kept, not counted."""
+        if previous is None:
+            return None, None
+        start, at = 0, {}  # each previous document's first passage and its own position
+        for name, part in previous.parts.items():
+            at[name] = (start, len(at))
+            start += len(part.passages)
+        passages, documents = [], []
+        for name, part in self.parts.items():
+            old = at.get(name) if previous.parts.get(name) is part else None
+            n = len(part.passages)
+            passages.append(np.arange(old[0], old[0] + n) if old else np.full(n, -1))
+            documents.append(old[1] if old else -1)
+        passage_of = (previous.index, _joined(passages, np.int64))
+        document_of = ((previous.document_index, np.array(documents, dtype=np.int64))
+                       if previous.document_index is not None else None)
+        return passage_of, document_of
 
     @classmethod
     def from_corpus(cls, path: str | Path | None = None, *, pipeline: str | None = None,
@@ -184,7 +237,8 @@ class Engine:
         if not passages:
             raise CorpusError("the corpus has no sentences to search: add article text.")
         engine = cls([e.document for e in entries.values()], passages, nlp, pipeline_id(nlp),
-                     previous=previous, **settings)
+                     previous=previous, groups={name: e.passages for name, e in entries.items()},
+                     **settings)
         engine.entries = entries
         return engine
 
@@ -432,7 +486,7 @@ class Engine:
 
     def _idf(self, term: str) -> float:
         """The term's idf; a term the corpus lacks weighs as much as the rarest possible one."""
-        idf = self.index.bm25.idf.get(term)
+        idf = self.index.idf(term)
         if idf is None:
             n = self.index.size
             idf = math.log(1 + (n + 0.5) / 0.5)
@@ -498,6 +552,11 @@ class Engine:
         elif antecedent is not None and antecedent[:2] == (start, end):
             match["refers_to"] = antecedent[2]
         return match
+
+
+def _chained(lists) -> list:
+    """One list of the items of each list in turn."""
+    return list(itertools.chain.from_iterable(lists))
 
 
 def _joined(arrays: list[np.ndarray], dtype=np.int32) -> np.ndarray:

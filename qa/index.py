@@ -41,6 +41,9 @@ DEFAULT_VARIANT = "lucene"
 # rank-bm25's default extra parameter of each variant
 EXTRA = {"lucene": {"epsilon": 0.25}, "okapi": {"epsilon": 0.25}, "plus": {"delta": 1},
          "l": {"delta": 0.5}}
+# Okapi floors its idf at a share of the mean over every term; the others' idf is a function of a
+# term's document frequency alone, so it is computed once per distinct frequency
+WHOLE_VOCABULARY_IDF = frozenset({"okapi"})
 
 
 class Hit(NamedTuple):
@@ -51,17 +54,27 @@ class Hit(NamedTuple):
     terms: tuple[str, ...]
 
 
-def idf_model(variant: str, document_frequencies: dict[str, int], size: int, avgdl: float,
+def idf_model(variant: str, terms: list[str], df: np.ndarray, size: int, avgdl: float,
               k1: float = K1, b: float = B):
-    """A rank-bm25 model with its idf (by its own ``_calc_idf``) but no per-passage dicts."""
+    """A rank-bm25 model without per-passage dicts, and its idf (by its own ``_calc_idf``) as an array
+    in the order of ``terms`` (whose document frequencies ``df`` gives). The model's idf dict is left
+    empty but for Okapi: ``Index.bm25`` fills it when asked."""
     model = VARIANTS[variant].__new__(VARIANTS[variant])
     model.k1, model.b, model.corpus_size, model.avgdl = k1, b, size, avgdl
     model.idf, model.doc_freqs, model.doc_len, model.tokenizer = {}, [], [], None
     for name, value in EXTRA[variant].items():
         setattr(model, name, value)
-    if document_frequencies:
-        model._calc_idf(document_frequencies)
-    return model
+    if not len(terms):
+        return model, np.zeros(0)
+    if variant in WHOLE_VOCABULARY_IDF:
+        model._calc_idf(dict(zip(terms, df.tolist(), strict=True)))
+        return model, np.array(list(model.idf.values()), dtype=np.float64)
+    # the idf of every distinct frequency, by rank-bm25's formula, then spread to the terms
+    frequencies, of_term = np.unique(df, return_inverse=True)
+    model._calc_idf(dict(zip(frequencies.tolist(), frequencies.tolist(), strict=True)))
+    idf = np.array(list(model.idf.values()), dtype=np.float64)[of_term]
+    model.idf = {}
+    return model, idf
 
 
 def weights(variant: str, model, tf: np.ndarray, idf: np.ndarray,
@@ -84,6 +97,8 @@ class Vocabulary:
     def __init__(self, previous: Vocabulary | None = None):
         self.ids: dict[str, int] = dict(previous.ids) if previous else {}
         self.terms: list[str] = list(previous.terms) if previous else []
+        # shared by a vocabulary and those grown from it, whose ids agree: an index may reuse another's
+        self.lineage: object = previous.lineage if previous else object()
 
     def encode(self, documents: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         """(every term's id, document after document; each document's length)."""
@@ -106,7 +121,12 @@ class Index:
     """Postings (passage ids, term frequencies, BM25 weights) per term, built once per corpus."""
 
     def __init__(self, documents: list[list[str]], variant: str = DEFAULT_VARIANT, k1: float = K1,
-                 b: float = B, *, encoded: tuple[np.ndarray, np.ndarray, Vocabulary] | None = None):
+                 b: float = B, *, encoded: tuple[np.ndarray, np.ndarray, Vocabulary] | None = None,
+                 reuse: tuple[Index, np.ndarray] | None = None):
+        """``encoded``: every unit's term ids, one after another, each unit's length and the
+        vocabulary of those ids. ``reuse``: an earlier index over the same vocabulary and, for each unit,
+        the unit it was there (-1 for a new one): its postings of those units are kept, not counted
+        again (the weights are computed anew: idf and mean length move with every change)."""
         if variant not in VARIANTS:
             raise ValueError(f"unknown BM25 variant {variant!r}; "
                              f"choose one of {', '.join(VARIANTS)}")
@@ -116,40 +136,88 @@ class Index:
             encoded = (*vocabulary.encode(documents), vocabulary)
         ids, lengths, vocabulary = encoded
         self.size = n = len(lengths)
-        total = int(lengths.sum())
-        keys = ids.astype(np.int64)
-        keys *= n
-        keys += np.repeat(np.arange(n, dtype=np.int64), lengths)
-        keys, tf = np.unique(keys, return_counts=True)
-        term, doc = np.divmod(keys, max(n, 1))
-        del keys
-        df = np.bincount(term, minlength=len(vocabulary.terms))
-        present = np.flatnonzero(df)  # the vocabulary may hold terms of documents since removed
-        compact = np.zeros(len(vocabulary.terms), dtype=np.int64)
-        compact[present] = np.arange(len(present))
-        term = compact[term]  # ascending as before: the mapping keeps the order
-        df = df[present]
-        vocab = {vocabulary.terms[g]: i for i, g in enumerate(present.tolist())}
-        self._vocab = vocab
-        self._start = array("q", [0])
-        self._start.extend(np.cumsum(df).tolist())
-        self._docs = doc.astype(np.int32)
+        self._lineage = vocabulary.lineage
+        earlier = reuse[0] if reuse is not None and reuse[0]._reusable(vocabulary, reuse[1], n) else None
+        if earlier is None:
+            terms, df, doc, tf = _counted(ids, np.repeat(np.arange(n, dtype=np.int64), lengths), n)
+        else:
+            terms, df, doc, tf = earlier._updated(reuse[1], ids, lengths)
+        self._terms = terms  # each term's vocabulary id, ascending
+        self._vocab = _table(terms, vocabulary, earlier)
+        self._start = array("q", np.concatenate([[0], np.cumsum(df)]).astype(np.int64).tobytes())
+        self._docs = doc.astype(np.int32, copy=False)
         del doc
-        self.bm25 = idf_model(variant, dict(zip(vocab, df.tolist(), strict=True)), n,
-                              total / n if n else 0.0, k1, b)
-        idf = np.array([self.bm25.idf[t] for t in vocab], dtype=np.float64)
+        self._model, idf = idf_model(variant, list(self._vocab), df, n,
+                                     int(lengths.sum()) / n if n else 0.0, k1, b)
+        self._idf = array("d", idf.tobytes())
         self._weights = np.empty(len(tf))
+        term_idf = np.repeat(idf, df)
         with np.errstate(all="ignore"):
             for lo in range(0, len(tf), BUILD_CHUNK):
                 part = slice(lo, lo + BUILD_CHUNK)
-                self._weights[part] = weights(variant, self.bm25, tf[part], idf[term[part]],
+                self._weights[part] = weights(variant, self._model, tf[part], term_idf[part],
                                               lengths[self._docs[part]])
-        del term
-        self._tf = tf.astype(np.min_scalar_type(int(tf.max()) if len(tf) else 0))
-        absent = idf * (self.bm25.delta + 0.0) if variant == "plus" else np.zeros(len(vocab))
-        self._absent = array("d", absent.tolist())
+        del term_idf
+        self._tf = tf.astype(np.min_scalar_type(int(tf.max()) if len(tf) else 0), copy=False)
+        absent = idf * (self._model.delta + 0.0) if variant == "plus" else np.zeros(len(idf))
+        self._absent = array("d", absent.tobytes())
         self._best = array("d", np.maximum(np.maximum.reduceat(self._weights, self._start[:-1]),
-                                           absent).tolist() if vocab else [])
+                                           absent).tobytes() if len(idf) else b"")
+
+    @property
+    def bm25(self):
+        """The rank-bm25 model the weights follow, its idf dict filled when first asked for (the index
+        itself reads idf from an array, which a rebuild makes without a dict of every term)."""
+        if len(self._model.idf) != len(self._vocab):
+            self._model.idf = dict(zip(self._vocab, self._idf.tolist(), strict=True))
+        return self._model
+
+    def idf(self, term: str) -> float | None:
+        """The term's idf, None when no unit holds it."""
+        t = self._vocab.get(term)
+        return None if t is None else self._idf[t]
+
+    def _reusable(self, vocabulary: Vocabulary, old: np.ndarray, n: int) -> bool:
+        """Whether ``old`` (each new unit's unit here, or -1) can reuse these postings: the same
+        vocabulary's ids, units of this index, kept in their order (so each term's stay sorted)."""
+        kept = old[old >= 0]
+        return (vocabulary.lineage is self._lineage and len(old) == n and len(kept) > 0
+                and len(self._terms) > 0 and int(kept[-1]) < self.size
+                and bool(np.all(kept[1:] > kept[:-1])))
+
+    def _updated(self, old: np.ndarray, ids: np.ndarray, lengths: np.ndarray):
+        """(terms, document frequencies, units, term frequencies) as ``_counted`` gives them for the
+        new units, from this index's postings of the units ``old`` keeps and the new units' tokens."""
+        n = len(old)
+        new_of = np.full(self.size, -1, dtype=np.int32)
+        kept = np.flatnonzero(old >= 0)
+        new_of[old[kept]] = kept
+        doc, tf = new_of[self._docs], self._tf
+        df = np.diff(np.frombuffer(self._start, dtype=np.int64))
+        if len(kept) < self.size:  # the postings of units gone go too
+            held = doc >= 0
+            df = np.add.reduceat(held, self._start[:-1], dtype=np.int64) if len(df) else df
+            doc, tf = doc[held], tf[held]
+        fresh = old < 0
+        more, more_df, more_doc, more_tf = _counted(
+            ids[np.repeat(fresh, lengths)], np.repeat(np.flatnonzero(fresh), lengths[fresh]), n)
+        # each new posting goes after the kept ones of earlier terms and of its term's earlier units
+        rank = np.searchsorted(self._terms, more)
+        here = self._terms[np.minimum(rank, len(self._terms) - 1)] == more
+        known = np.repeat(here, more_df)
+        keys = np.repeat(np.arange(len(df), dtype=np.int64) * n, df)
+        keys += doc
+        at = np.searchsorted(keys, np.repeat(rank * n, more_df) + np.where(known, more_doc, 0))
+        del keys
+        at += np.arange(len(at))
+        doc, tf = _inserted(at, (doc, more_doc.astype(np.int32)), (tf, more_tf.astype(
+            np.min_scalar_type(int(more_tf.max()) if len(more_tf) else 0))))
+        terms = np.sort(np.concatenate([self._terms, more[~here]]))
+        counts = np.zeros(len(terms), dtype=np.int64)
+        counts[np.searchsorted(terms, self._terms)] += df
+        counts[np.searchsorted(terms, more)] += more_df
+        held = counts > 0
+        return terms[held], counts[held], doc, tf
 
     def __contains__(self, term: str) -> bool:
         return term in self._vocab
@@ -184,8 +252,8 @@ class Index:
         lo, hi = self._start[t], self._start[t + 1]
         pos = bisect_left(self._docs, passage, lo, hi)
         if pos < hi and self._docs[pos] == passage:
-            return float(self._weights[pos]), int(self._tf[pos]), self.bm25.idf[term]
-        return self._absent[t], 0, self.bm25.idf[term]
+            return float(self._weights[pos]), int(self._tf[pos]), self._idf[t]
+        return self._absent[t], 0, self._idf[t]
 
     def held_weights(self, term: str, passages: np.ndarray) -> np.ndarray:
         """The weight ``term`` adds to each of ``passages`` (sorted or not) that holds it, else 0;
@@ -275,6 +343,46 @@ class Index:
             for i in np.flatnonzero(self._lookup(t, top)[0]).tolist():
                 held[i] |= 1 << k
         return top.tolist(), scores[rows].tolist(), held
+
+
+def _counted(ids: np.ndarray, units: np.ndarray, n: int):
+    """(the terms, ascending; each one's document frequency; its postings' units, ascending, and term
+    frequencies) of tokens with these term ``ids`` in these ``units`` (of ``n``)."""
+    keys = ids.astype(np.int64)
+    keys *= n
+    keys += units
+    keys, tf = np.unique(keys, return_counts=True)
+    term, doc = np.divmod(keys, max(n, 1))
+    del keys
+    terms, df = np.unique(term, return_counts=True)
+    return terms, df, doc, tf
+
+
+def _inserted(at: np.ndarray, *pairs: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
+    """For each (values, more): ``values`` with ``more`` inserted so that they land at the ascending
+    positions ``at``."""
+    rest = np.ones(len(at) + len(pairs[0][0]), dtype=bool)
+    rest[at] = False
+    out = []
+    for values, more in pairs:
+        joined = np.empty(len(rest), dtype=np.promote_types(values.dtype, more.dtype))
+        joined[at] = more
+        joined[rest] = values
+        out.append(joined)
+    return out
+
+
+def _table(terms: np.ndarray, vocabulary: Vocabulary, earlier: Index | None) -> dict[str, int]:
+    """Each term's position in ``terms``: the earlier index's table extended when its terms come
+    first, as when an article is added (copying a dict costs a tenth of building it)."""
+    k = len(earlier._terms) if earlier is not None else 0
+    if k and len(terms) >= k and np.array_equal(terms[:k], earlier._terms):
+        table = dict(earlier._vocab)
+        table.update(zip(map(vocabulary.terms.__getitem__, terms[k:].tolist()), range(k, len(terms)),
+                         strict=True))
+        return table
+    names = map(vocabulary.terms.__getitem__, terms.tolist())
+    return dict(zip(names, range(len(terms)), strict=False))
 
 
 def _by_score_then_id(item: tuple[int, float]) -> tuple[float, int]:

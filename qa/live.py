@@ -22,9 +22,9 @@ from .engine import Engine
 
 log = logging.getLogger(__name__)
 
-CHECK_SECONDS = 0.25  # how stale a worker's view of the folder may be, at most
+CHECK_SECONDS = 0.1  # how stale a worker's view of the folder may be, at most (one stat a look)
 # A folder's mtime has the kernel's clock tick as resolution: two changes within one tick leave the
-# same mtime, so the folder is listed again until its mtime is this much older than the clock.
+# same mtime, so a folder listed sooner than this after its mtime is listed once more after it.
 SETTLE_SECONDS = 1.0
 
 
@@ -36,6 +36,7 @@ class Snapshot:
     seq: int
     folder_stamp: int | None
     views: dict[str, Any] = field(default_factory=dict)
+    listed: int = 0  # when the folder was listed for it (time.time_ns()), after reading its stamp
 
 
 class Live:
@@ -46,11 +47,13 @@ class Live:
         self.check_seconds = check_seconds
         self._derivers: dict[str, Callable[[Engine], Any]] = {}
         self._seq = itertools.count(1)
+        listed = time.time_ns()
         stamp = self.library.folder_stamp() if self.library else None
-        self._snapshot = Snapshot(engine, next(self._seq), stamp)
+        self._snapshot = Snapshot(engine, next(self._seq), stamp, listed=listed)
         self._checked = time.monotonic()
         self._builds = 0  # rebuilds running in this process
         self._swap_lock = threading.Lock()
+        self._build_lock = _thread_lock()
         self._pid = os.getpid()
 
     @property
@@ -61,6 +64,25 @@ class Live:
         """Compute ``name`` for the current snapshot and for every snapshot swapped in from now on."""
         self._derivers[name] = build
         self._snapshot.views[name] = build(self._snapshot.engine)
+
+    def start_in_worker(self, warm: bool = False) -> None:
+        """In a forked worker before it serves: warm it (``warm``), catch up with changes made since
+        the fork and watch the folder from now on, rather than from the worker's first request."""
+        if warm:
+            self.warm()
+        self.current()
+
+    def warm(self) -> None:
+        """Rebuild once over the same documents and drop the result, in a worker before it serves.
+
+        A forked worker shares the start-up engine's pages with the others until it writes to them,
+        and a rebuild writes the reference counts of nearly every object in it: at 100k passages the
+        first change made the kernel copy 640 MB, 1 s in each worker at once. Warmed, every change
+        costs what a later one does; the price is those pages private from the start."""
+        engine = self._snapshot.engine
+        rebuilt = engine.rebuilt(engine.entries)
+        for build in self._derivers.values():
+            build(rebuilt)
 
     def current(self) -> Snapshot:
         """The snapshot to answer from; starts a rebuild in the background when the folder changed."""
@@ -99,8 +121,10 @@ class Live:
         stamp = self.library.folder_stamp()
         if stamp is None:
             return False
-        unsettled = time.time_ns() - stamp < SETTLE_SECONDS * 1e9
-        return stamp != self._snapshot.folder_stamp or unsettled
+        if stamp != self._snapshot.folder_stamp:
+            return True
+        settle = SETTLE_SECONDS * 1e9  # a change in the mtime's tick after the listing: list again
+        return self._snapshot.listed - stamp < settle <= time.time_ns() - stamp
 
     def refresh(self) -> Snapshot:
         """Rebuild from the folder now (off the event loop) and swap; for the worker that wrote.
@@ -123,30 +147,44 @@ class Live:
         with self._swap_lock:
             self._builds += change
 
-    def _build(self) -> tuple[int, int | None, Engine | None, dict[str, Any]]:
-        """(sequence, folder stamp, new engine or None if nothing changed, its views)."""
+    def _build(self) -> tuple[int, int | None, int, Engine | None, dict[str, Any]]:
+        """(sequence, folder stamp, when listed, new engine or None if nothing changed, its views).
+        One at a time: the writer's and the watcher's at once would share the cores for the same work."""
+        with self._build_lock:
+            return self._built()
+
+    def _built(self) -> tuple[int, int | None, int, Engine | None, dict[str, Any]]:
         seq = next(self._seq)
+        listed = time.time_ns()
         stamp = self.library.folder_stamp()
         old = self._snapshot.engine
         entries = self.library.load(old.entries, skip_bad=True)
         if [(n, e.stamp) for n, e in entries.items()] == [(n, e.stamp) for n, e in old.entries.items()]:
-            return seq, stamp, None, {}
+            return seq, stamp, listed, None, {}
         started = time.perf_counter()
         engine = old.rebuilt(entries)
         views = {name: build(engine) for name, build in self._derivers.items()}
         log.info("index rebuilt after a change in %s: %d document(s), %d passages in %.2f s",
                  self.library.folder, len(engine.documents), len(engine.passages),
                  time.perf_counter() - started)
-        return seq, stamp, engine, views
+        return seq, stamp, listed, engine, views
 
-    def _swap(self, seq: int, stamp: int | None, engine: Engine | None, views: dict) -> Snapshot:
+    def _swap(self, seq: int, stamp: int | None, listed: int, engine: Engine | None,
+              views: dict) -> Snapshot:
         """Make a newer build current (an older one, finished late, never replaces it)."""
         with self._swap_lock:
             current = self._snapshot
             if seq > current.seq:
                 self._snapshot = Snapshot(engine or current.engine, seq, stamp,
-                                          views if engine else current.views)
+                                          views if engine else current.views, listed)
             return self._snapshot
+
+
+def _thread_lock():
+    """A lock between real threads (rebuilds run in them), even where gevent patched threading."""
+    from gevent import monkey
+
+    return monkey.get_original("_thread", "allocate_lock")()
 
 
 def _hub_pool():

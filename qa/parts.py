@@ -48,6 +48,9 @@ class Part:
     antecedents: list
     reasons: list  # per passage, its phrases giving a reason or purpose: a why-question's candidates
     manners: list  # per passage, its phrases saying how something was done: a how-question's candidates
+    labels: frozenset[str]  # the labels of the document's entities (the page gives each a colour)
+    title_set: frozenset[str]  # the title's terms
+    title_words: dict[str, str]  # each of the title's terms as the title first writes it
 
 
 def derive(document: Document, passages: list[Passage], analyzer: Analyzer, vocabulary: Vocabulary,
@@ -75,7 +78,9 @@ def derive(document: Document, passages: list[Passage], analyzer: Analyzer, voca
         [spans_of(p.text, [], p.tokens, p.syntax.arcs, reasons(p.syntax.arcs, w), tt)
          if p.syntax else [] for p, tt, w in parsed],
         [spans_of(p.text, [], p.tokens, p.syntax.arcs, manners(p.syntax.arcs, w), tt)
-         if p.syntax else [] for p, tt, w in parsed])
+         if p.syntax else [] for p, tt, w in parsed],
+        frozenset(e.label for p in passages for e in p.entities),
+        frozenset(t for t, _, _ in titles), {t: document.title[s:e] for t, s, e in reversed(titles)})
 
 
 def with_subject(p: Passage, terms, subject: list[tuple[str, int, int]]):

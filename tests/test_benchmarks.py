@@ -42,3 +42,11 @@ def test_the_living_benchmarks_synthetic_folder_is_read_from_the_cache_it_writes
     engine = Engine.from_corpus(tmp_path / "corpus")
     assert articles == 2 and engine.library.parsed == 0
     assert len(engine.passages) == 2 * PER_ARTICLE
+
+
+def test_the_rebuild_breakdown_runs_on_a_small_synthetic_corpus(capsys):
+    from benchmarks.rebuild import main
+
+    main(["--passages", "1000", "--rounds", "2"])
+    out = capsys.readouterr().out
+    assert "rebuild the engine" in out and "derive the views" in out

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import qa.index
-from qa.index import K1, VARIANTS, B, Index
+from qa.index import K1, VARIANTS, B, Index, Vocabulary
 
 
 @pytest.fixture(params=["small", "dense", "maxscore"], autouse=True)
@@ -174,3 +174,51 @@ def test_scores_are_plain_floats_and_ids_plain_ints():
     hit = Index([["a"], ["a", "b"]]).search(["a"], 1)[0]
     assert type(hit.passage) is int and type(hit.score) is float
     assert not isinstance(hit.score, np.floating)
+
+
+def _arrays(index: Index) -> tuple:
+    return (index.size, index._vocab, index._terms.tolist(), index._start.tolist(), index._docs.tolist(),
+            index._tf.tolist(), index._weights.tolist(), index._idf.tolist(), index._absent.tolist(),
+            index._best.tolist(), index.bm25.idf)
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("seed", range(4))
+def test_an_index_reusing_an_earlier_ones_postings_is_the_index_built_anew(variant, seed):
+    """Units removed, kept, added between and after them, with new terms and terms that had gone:
+    the index from the earlier one's postings equals, array for array, the one counted from scratch."""
+    rng = random.Random(seed)
+    before = zipf_corpus(seed, size=60, vocabulary=80)
+    vocabulary = Vocabulary()
+    earlier = Index([], variant, encoded=(*vocabulary.encode(before), vocabulary))
+    vocabulary = Vocabulary(vocabulary)
+    after, old = [], []
+    for i, units in enumerate(before):
+        if rng.random() < 0.15:
+            continue  # removed
+        if rng.random() < 0.1:
+            after.append([f"new{rng.randint(0, 5)}", *rng.sample(units, min(2, len(units)))])
+            old.append(-1)  # a new unit before a kept one
+        after.append(units)
+        old.append(i)
+    after += [["w3", "w79", "fresh"], [], ["w1"] * 300]  # a term frequency past a byte too
+    old += [-1, -1, -1]
+    ids, lengths = vocabulary.encode(after)
+    reused = Index([], variant, encoded=(ids, lengths, vocabulary), reuse=(earlier, np.array(old)))
+    anew = Index([], variant, encoded=(ids, lengths, vocabulary))
+    assert _arrays(reused) == _arrays(anew) and reused._tf.dtype == anew._tf.dtype
+    for query in queries(after, seed):
+        assert reused.search(query, 10) == anew.search(query, 10) == Index(after, variant).search(query, 10)
+
+
+def test_units_out_of_their_earlier_order_or_from_another_vocabulary_are_counted_anew():
+    vocabulary = Vocabulary()
+    earlier = Index([], encoded=(*vocabulary.encode([["a", "b"], ["b", "c"]]), vocabulary))
+    grown = Vocabulary(vocabulary)
+    ids, lengths = grown.encode([["b", "c"], ["a", "b"]])
+    swapped = Index([], encoded=(ids, lengths, grown), reuse=(earlier, np.array([1, 0])))
+    assert _arrays(swapped) == _arrays(Index([], encoded=(ids, lengths, grown)))
+    other = Vocabulary()
+    ids, lengths = other.encode([["c", "a"], ["b", "c"]])
+    foreign = Index([], encoded=(ids, lengths, other), reuse=(earlier, np.array([0, 1])))
+    assert _arrays(foreign) == _arrays(Index([], encoded=(ids, lengths, other)))

@@ -11,7 +11,6 @@ from flask import Blueprint, Request, current_app, request, url_for
 
 from ..answering.answer import DEFAULT_TOP_K, MAX_TOP_K
 from ..errors import InvalidRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
-from ..passages import by_document as passages_by_document
 from ..passages import passage_key
 from . import current
 
@@ -42,7 +41,7 @@ def _catalog(state) -> None:
 
 def catalog(engine) -> dict[str, Any]:
     """The documents listing and each document's passages, computed once per engine."""
-    by_document = {d.name: [] for d in engine.documents} | passages_by_document(engine.passages)
+    by_document = engine.document_passages()
     documents = [summary(d, len(by_document[d.name])) for d in engine.documents]
     sections = list(dict.fromkeys(s for d in engine.documents for s in d.sections))
     return {"documents": documents, "by_document": by_document,

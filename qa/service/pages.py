@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from spacy.displacy.render import DEFAULT_LABEL_COLORS
 from ..answering.answer import DEFAULT_TOP_K, MAX_TOP_K
 from ..errors import InvalidQuestionsFile, InvalidRequest
 from ..evaluation.questions import SUFFIX, load_questions
-from ..passages import Passage, by_document
+from ..passages import Passage
 from . import current
 from .api import MAX_QUESTION, ask, int_arg, valid_question
 from .marks import segments
@@ -77,7 +78,7 @@ def build_site(engine) -> Site:
     paths = {name: document_path(name) for name in titles}
     data = htmlsafe_json_dumps({"labels": labels, "titles": titles, "paths": paths,
                                 "top_k": DEFAULT_TOP_K, "context": CONTEXT, "headings": ERROR_HEADINGS})
-    sentences = {name: [] for name in titles} | by_document(engine.passages)
+    sentences = engine.document_passages()
     return Site(labels, label_css(labels), data, examples(engine), titles,
                 {"passages": len(engine.passages), "documents": len(engine.documents),
                  "model": engine.model}, sentences)
@@ -93,7 +94,7 @@ def entity_labels(engine) -> dict[str, dict[str, str]]:
     names = set(DEFAULT_LABEL_COLORS)
     if "ner" in engine.nlp.pipe_names:
         names.update(engine.nlp.get_pipe("ner").labels)
-    names.update(e.label for p in engine.passages for e in p.entities)
+    names.update(*(part.labels for part in engine.parts.values()))
     colours = DEFAULT_LABEL_COLORS | COLOUR_CHANGES
     return {name: {"colour": colours.get(name, OTHER_COLOUR),
                    "description": spacy.explain(name) or ""}
@@ -126,8 +127,8 @@ def examples(engine) -> list[str]:
 
 def _listed_questions(engine) -> list:
     """The short questions of each document's question file, as ``qa eval`` reads them."""
-    paths = [f for d in engine.documents if d.path
-             and (f := Path(d.path).with_name(Path(d.path).stem + SUFFIX)).is_file()]
+    paths = [Path(f) for d in engine.documents if d.path
+             and os.path.isfile(f := os.path.splitext(d.path)[0] + SUFFIX)]
     if not paths:
         return []
     try:

@@ -7,6 +7,8 @@ thread and the service was down for everyone; under gevent they are greenlets, e
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import socket
 import sys
@@ -66,6 +68,19 @@ def run(host: str = "127.0.0.1", port: int = 8000, workers: int = 2,
     patch()  # not earlier: parsing the corpus may use processes of its own
     app = create_app({"QA_CORPUS": corpus or corpus_path(), "QA_CORPUS_RECURSIVE": recursive},
                      engine=engine)
+    live = app.extensions["qa.live"]
+    warm = live.writable and bool(app.config.get("QA_ADMIN_TOKEN"))
+
+    def post_worker_init(worker) -> None:
+        worker.notify()  # the arbiter's timeout counts from here while the worker warms
+        live.start_in_worker(warm)
+
+    settings["post_worker_init"] = post_worker_init
+    # the start-up engine lives as long as the service: no collection need look at it again, and
+    # one that did would write to every page the workers share
+    gc.collect()
+    gc.freeze()
+    atexit.register(gc.unfreeze)  # so that exiting collects what it always did, while modules live
     Server(Shedder(app), settings).run()
 
 
