@@ -13,13 +13,13 @@ import json
 import os
 import shutil
 import statistics
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 from .latency import ARTICLE, ROOT
 from .load import HOST, start_server
+from .scratch import scratch
 
 TOKEN = "bench-" + "b" * 26
 PER_ARTICLE = 50
@@ -250,9 +250,7 @@ def startup_after_one_change(work: Path, articles: int) -> dict:
 
 
 def run(quick: bool = False) -> dict:
-    work = Path(tempfile.mkdtemp(prefix="qa-bench-living-"))
-    saved = os.environ.get("QA_CACHE_DIR")
-    try:
+    with scratch("qa-bench-living-") as work:
         seed = work / "seed"
         seed.mkdir()
         for f in (ROOT / "corpus").glob("*.txt"):
@@ -273,12 +271,6 @@ def run(quick: bool = False) -> dict:
             "swaps_under_load": failed_during_swaps(seed, work / "swap-run", 5 if quick else SWAPS),
             "startup": startup_after_one_change(work, 10 if quick else 100),
         }
-    finally:
-        if saved is None:
-            os.environ.pop("QA_CACHE_DIR", None)
-        else:
-            os.environ["QA_CACHE_DIR"] = saved
-        shutil.rmtree(work, ignore_errors=True)
     return result
 
 

@@ -12,13 +12,12 @@ import argparse
 import cProfile
 import os
 import pstats
-import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
 from .living import article, synthetic_folder
+from .scratch import scratch
 
 
 def stages(live, folder: Path, word: str, profile: cProfile.Profile | None = None) -> dict[str, float]:
@@ -54,10 +53,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=5, choices=range(1, 27))
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="qa-bench-rebuild-"))
-    saved = os.environ.get("QA_CACHE_DIR")
-    os.environ["QA_CACHE_DIR"] = str(work / "cache")
-    try:
+    with scratch("qa-bench-rebuild-") as work:
+        os.environ["QA_CACHE_DIR"] = str(work / "cache")
         from qa.engine import Engine
         from qa.live import Live
         from qa.service.api import catalog
@@ -81,12 +78,6 @@ def main(argv: list[str] | None = None) -> None:
                   f"  ({runs[0][name] * 1000:.0f})")
         if profile:
             pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
-    finally:
-        if saved is None:
-            os.environ.pop("QA_CACHE_DIR", None)
-        else:
-            os.environ["QA_CACHE_DIR"] = saved
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
