@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from . import opposites, times
+
 PLACE = ("GPE", "LOC", "FAC")
 NUMBER = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
 AUXILIARIES = frozenset(["is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can",
@@ -111,6 +113,10 @@ class QuestionType:
     # a stranded one follows, as a search term once the engine has read the question (None: any word)
     preposition: str | None = None
     governor: str | None = None
+    # (lemma, word, opposites) of its words with an opposite it does not also hold ("large": "small"),
+    # and the spans of years it names ("in the 11th century": 1000-1099)
+    opposites: tuple[tuple[str, str, frozenset[str]], ...] = ()
+    times: tuple[tuple[int, int, str], ...] = ()
 
 
 YES_NO = "YES_NO"  # the label of a yes/no question's answer: "yes" or "no", not text of the passage
@@ -160,7 +166,8 @@ def classify(question: str) -> QuestionType:
                 defines = named is not None and len(q) == len(question) and names(question[wh.end():])
                 preposition, governor = asked_preposition(q, wh.start())
                 return QuestionType(kind, () if defines else labels, form, words, passive, named, defines,
-                                    asked_noun(q), preposition, governor)
+                                    asked_noun(q), preposition, governor, opposites.in_question(words),
+                                    times.in_question(q))
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES or first in NEGATIVE_AUXILIARIES:
         # "be" and a past participle after it make it passive ("Was she freed?")

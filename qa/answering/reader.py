@@ -20,7 +20,7 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from . import kinds, polarity
+from . import contradiction, kinds, opposites, polarity
 from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, YES_NO, Answer, QuestionType, fits
 from .roles import clause, fills_asked_role
 
@@ -63,6 +63,7 @@ class Reason(Enum):
                    "already in the question."
     LOW_CONFIDENCE = "the best candidate is too unlikely to be right"
     NOT_STATED = "the top passages do not plainly say yes or no."
+    CONTRADICTED = "the best candidate's passage says otherwise than the question."
 
 
 @dataclass(frozen=True)
@@ -424,6 +425,7 @@ class Reader:
         share = fitted_share if answerable_share is None else answerable_share
         self.prior_shift = _logit(share) - _logit(fitted_share)
         kinds.table()  # read at start-up, not by the first question
+        opposites.table()
 
     @classmethod
     def neutral(cls) -> Reader:
@@ -469,6 +471,8 @@ class Reader:
         if not ranked:
             return Reading(None, Reason.NO_CANDIDATE, DETAILS.get(qtype.kind))
         _, ev, span, _ = ranked[0]
+        if otherwise := contradiction.said_otherwise(qtype, ev, lambda: Nearness.of(ev).tree):
+            return Reading(None, Reason.CONTRADICTED, otherwise)
         p = sigmoid(_dot(self.calibration, self.confidence_features(qtype, ranked)) + self.prior_shift)
         return self._offered(Answer(ev.text[span.start:span.end], span.label or "PHRASE", ev.rank,
                                     span.start, span.end, round(p, 3)), p, min_confidence)

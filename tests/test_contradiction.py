@@ -1,0 +1,106 @@
+"""A passage that says otherwise than the question (an antonym, another time) is no answer to it: the
+real pipeline's parse, the real engine, and the shipped WordNet antonyms."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answering import opposites, times, wordnet_table
+
+ARTICLE = """River Wend
+
+The Wend makes a sharp turn to the north near Chur. Basel is the largest city on the Wend.
+
+William invaded Scotland in 1072 with a fleet of ships. The flow decreased sharply after the dam was built.
+
+The spy network established by Ada Lund in the early 1930s helped the agents in atomic espionage.
+"""
+
+
+@pytest.fixture(scope="module")
+def wend(tmp_path_factory):
+    from qa.engine import Engine
+
+    d = tmp_path_factory.mktemp("wend")
+    (d / "wend.txt").write_text(ARTICLE, encoding="utf-8")
+    return Engine.from_corpus(d)
+
+
+@pytest.mark.parametrize(("question", "said", "asked"), [
+    ("Where does the Wend make a sharp turn to the south?", "north", "south"),
+    ("What is the smallest city on the Wend?", "largest", "smallest"),
+    ("When did the flow increase sharply?", "decreased", "increase"),
+])
+def test_an_opposite_of_a_question_word_in_the_passage_is_no_answer(wend, question, said, asked):
+    result = wend.ask(question, min_confidence=0.0)
+    assert result.answer is None and result.no_answer_code == "contradicted"
+    assert f"says {said!r} where the question says {asked!r}" in result.no_answer_reason
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Where does the Wend make a sharp turn to the north?", "Chur"),
+    ("What is the largest city on the Wend?", "Basel"),
+    ("Who invaded Scotland in the 11th century?", "William"),
+    ("Who invaded Scotland in 1072?", "William"),
+])
+def test_a_passage_that_agrees_is_read_as_before(wend, question, answer):
+    result = wend.ask(question, min_confidence=0.0)
+    assert result.no_answer_code is None and result.answer.text == answer
+
+
+def test_an_opposite_far_in_the_parse_from_the_question_words_says_nothing_against_them(wend):
+    result = wend.ask("What did the spy network of Ada Lund later help the agents in?", min_confidence=0.0)
+    assert "early" in result.passages[0].text
+    assert result.no_answer_code is None and result.answer is not None
+
+
+def test_a_passage_dated_outside_the_time_the_question_names_is_no_answer(wend):
+    result = wend.ask("Who invaded Scotland in the 10th century?", min_confidence=0.0)
+    assert result.answer is None and result.no_answer_code == "contradicted"
+    assert "gives '1072' where the question says '10th century'" in result.no_answer_reason
+
+
+@pytest.mark.parametrize(("question", "spans"), [
+    ("Who ruled Cyprus in the 11th century?", [(1000, 1099)]),
+    ("What developed during the eleventh century?", [(1000, 1099)]),
+    ("Who began a reform in the 1100s", [(1100, 1199)]),
+    ("What happened in the 1980's?", [(1980, 1989)]),
+    ("What country did the Normans invade in 1169?", [(1169, 1169)]),
+    ("Who ruled between 1000 and 1300?", [(1000, 1000), (1300, 1300)]),
+    ("Who dominated Western Europe for 380 years?", []),
+    ("How many avulsions happened in the past 6000 years?", []),
+])
+def test_the_years_a_question_names(question, spans):
+    assert [s[:2] for s in times.in_question(question)] == spans
+
+
+def test_a_date_entitys_years_and_not_a_count_of_years():
+    assert times.in_date("April 1191") == [(1191, 1191, "1191")]
+    assert times.in_date("the 12th century") == [(1100, 1199, "12th century")]
+    assert times.in_date("380 years") == []
+
+
+@pytest.mark.parametrize(("word", "forms"), [
+    ("decreased", {"decrease", "decreased"}), ("opening", {"open", "opening"}), ("largest", {"large"}),
+    ("bigger", {"big"}), ("north", {"north"}), ("brother", set()),
+])
+def test_words_are_matched_to_the_antonym_table_through_wordnets_inflections(word, forms):
+    assert opposites.forms(word) == forms
+
+
+def test_a_question_holding_both_opposites_asks_about_neither():
+    assert opposites.in_question({"large", "part"}) == (("large", "large", frozenset({"small"})),)
+    assert opposites.in_question({"north", "or", "south"}) == ()
+
+
+def test_the_antonym_table_is_derived_from_wordnets_data_files(tmp_path):
+    (tmp_path / "data.adj").write_bytes(
+        b"  1 licence header line\r\n"
+        b"00000100 00 a 01 large 0 001 ! 00000200 a 0101 | above average in size\r\n"
+        b"00000200 00 a 02 small 0 little 0 001 ! 00000100 a 0101 | below average in size\r\n")
+    (tmp_path / "data.adv").write_bytes(b"  1 licence header line\r\n")
+    (tmp_path / "data.verb").write_bytes(
+        b"00000300 30 v 01 open 0 001 ! 00000400 v 0101 | cause to open\r\n"
+        b"00000400 30 v 01 close 0 001 ! 00000300 v 0101 | cause to close\r\n")
+    data = wordnet_table.antonyms(tmp_path)
+    assert data == b"close\topen\nlarge\tsmall\n"
