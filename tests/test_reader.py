@@ -332,3 +332,13 @@ def test_a_name_in_apposition_to_the_subject_is_its_doer(engine):
     qtype, asked, noun, evidence = engine.prepare("Who ordered the release of the accused Zionist plotters?")
     spans = {s.text: s for ev in evidence for s in ev.spans}
     assert spans["Lavrentiy Beria"].doer and not spans["Stalin"].doer
+
+
+def test_a_first_name_running_on_into_the_asked_name_is_not_an_answer(engine):
+    """"Gen Pavel Sudoplatov, who was Leonid Eitingon′s close friend": the recogniser splits "Leonid"
+    off the name the question gives; that part names the one asked about, not his friend."""
+    qtype, asked, noun, evidence = engine.prepare("Who was Eitingon's close friend in Soviet intelligence?")
+    ranked = engine.reader.candidates(qtype, asked, noun, evidence)
+    assert "Leonid" in {s.text for s in evidence[0].spans}
+    assert "Leonid" not in {s.text for _, ev, s, _ in ranked if ev.rank == 1}
+    assert ranked[0][2].text == "Gen Pavel Sudoplatov"
