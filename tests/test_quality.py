@@ -74,9 +74,11 @@ SETS = {"article": ROOT / "corpus", "marie_curie": ROOT / "corpus" / "generalisa
 # Raised with a name in apposition to a subject counted as its doer ("the head of ... services
 # Lavrentiy Beria issued an order"): EM 0.465 -> 0.500, F1 0.485 -> 0.520 ("Lavrentiy Beria", "Sofia",
 # and "Coyoacán" again, the refit's threshold falling 0.336 -> 0.325), false abstention 0.244.
+# A person's name running on into a matched name as its compound is part of the asked name, no answer
+# ("Leonid" of "Leonid Eitingon′s close friend"): EM 0.500 -> 0.512, F1 0.520 -> 0.531; Curie unchanged.
 FLOORS = {
-    "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.499,
-                "f1": 0.519, "abstention": 0.714},
+    "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.511,
+                "f1": 0.530, "abstention": 0.714},
     "marie_curie": {"hit1": 0.733, "hit3": 0.755, "hit5": 0.799, "mrr": 0.753, "em": 0.511,
                     "f1": 0.533, "abstention": 0.714},
 }

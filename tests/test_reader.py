@@ -298,12 +298,13 @@ def test_a_phrase_inside_a_date_counts_as_a_date_for_an_untyped_question():
 
 
 def test_a_name_the_passage_introduces_is_marked_for_a_question_asking_for_a_name(engine):
-    """"known as Leonid ..." gives a name; "Nahum Isaakovich" beside it is not introduced as one."""
+    """"known as Leonid ..." gives a name; "Nahum Isaakovich Eitingon" beside it is not introduced as
+    one (and "Nahum Isaakovich" alone, part of the name the question gives, is no candidate)."""
     qtype, asked, noun, evidence = engine.prepare("What other name was Nahum Eitingon known by?")
     at = FEATURES.index("named_as")
     marked = {s.text: x[at] for _, _, s, x in engine.reader.candidates(qtype, asked, noun, evidence)}
     assert marked["Leonid Aleksandrovich Eitingon"] == 1.0
-    assert marked["Nahum Isaakovich"] == 0.0
+    assert marked["Nahum Isaakovich Eitingon"] == 0.0 and "Nahum Isaakovich" not in marked
     plain = classify("Who was Nahum Eitingon's brother?")
     x = dict(zip(FEATURES, features(plain, asked, noun, evidence[0], evidence[0].spans[0], 5.0), strict=True))
     assert x["named_as"] == 0.0
@@ -332,3 +333,13 @@ def test_a_name_in_apposition_to_the_subject_is_its_doer(engine):
     qtype, asked, noun, evidence = engine.prepare("Who ordered the release of the accused Zionist plotters?")
     spans = {s.text: s for ev in evidence for s in ev.spans}
     assert spans["Lavrentiy Beria"].doer and not spans["Stalin"].doer
+
+
+def test_a_first_name_running_on_into_the_asked_name_is_not_an_answer(engine):
+    """"Gen Pavel Sudoplatov, who was Leonid Eitingon′s close friend": the recogniser splits "Leonid"
+    off the name the question gives; that part names the one asked about, not his friend."""
+    qtype, asked, noun, evidence = engine.prepare("Who was Eitingon's close friend in Soviet intelligence?")
+    ranked = engine.reader.candidates(qtype, asked, noun, evidence)
+    assert "Leonid" in {s.text for s in evidence[0].spans}
+    assert "Leonid" not in {s.text for _, ev, s, _ in ranked if ev.rank == 1}
+    assert ranked[0][2].text == "Gen Pavel Sudoplatov"

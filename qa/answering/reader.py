@@ -326,6 +326,16 @@ def _someone_else(qtype: QuestionType, ev: Evidence, span: Span) -> bool:
                for m in ev.matched)
 
 
+def _names_asked_one(ev: Evidence, span: Span) -> bool:
+    """Whether the candidate is a person's name that runs on into a matched name, as a compound of it
+    ("Leonid" of "Leonid Eitingon's friend", split by the recogniser): it is part of the name the
+    question gives, the one it asks about, never the answer."""
+    nxt = span.last + 1
+    if span.label != "PERSON" or nxt not in ev.matched or ev.arcs[span.head][1:] != ("compound", nxt):
+        return False
+    return any(s.label == "PERSON" and s.first <= nxt <= s.last for s in ev.spans)
+
+
 def _describes(ev: Evidence, span: Span) -> bool:
     """Whether the candidate says what a matched name is: "X was a physicist", "X, the revolutionary"
     (a "Who was X?" asks for that, never for another name beside X)."""
@@ -445,7 +455,7 @@ class Reader:
                 if span.terms and span.terms <= asked:
                     continue
                 if (qtype.kind != "how" and _agent_not_asked(qtype, ev, span.head)  # "created by erosion"
-                        or _someone_else(qtype, ev, span)
+                        or _someone_else(qtype, ev, span) or _names_asked_one(ev, span)
                         or qtype.defines and not _describes(ev, span)):
                     continue
                 x = features(qtype, asked, noun, ev, span, top, near)
