@@ -2,8 +2,9 @@
 
 The names table (``answering/wordnet_names.tsv.gz``, written by ``qa.answering.wordnet_table`` from
 WordNet's instance nouns; licence in ``answering/WORDNET_LICENSE``) gives the labels a name's senses
-have ("Normandy": LOC; "Rhine": LOC or PERSON). A name WordNet knows only as another kind of thing gets
-that kind; a PERSON whose mentions mostly follow "the" ("the Rhine", "the Waal") is not a person.
+have ("Normandy": LOC; "Rhine": LOC or PERSON). A name WordNet knows only as a place is a place; one it
+knows as a person and a place is a place when most mentions follow "the" ("the Rhine"); one it does not
+know is a place when most mentions are objects of a preposition of place ("at Fußach").
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ def known(name: str) -> frozenset[str]:
 
 @dataclass
 class Evidence:
-    """What a document's mentions of one name show: how many, how many follow "the", how many stand
-    beside a person noun ("his sister Sofia")."""
+    """What a document's mentions of one name show: how many, how many follow "the", how many are the
+    object of a preposition of place, how many stand beside a person noun ("his sister Sofia")."""
 
     mentions: int = 0
     after_the: int = 0
