@@ -26,7 +26,7 @@ from .syntax import Syntax
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 4  # bump whenever parsing or post-processing changes what a cache holds
+INDEX_FORMAT = 5  # bump whenever parsing or post-processing changes what a cache holds
 DATABASE = "passages.sqlite3"
 BUSY_SECONDS = 30  # how long a writer waits for another's transaction before giving up
 # the whole-corpus JSON files (and their locks) of the cache before SQLite, obsolete once it is written

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 
+from . import names as wordnet_names
 from .corpus import Document
 from .nlp import POSSESSIVE, Token, tokens_of
-from .syntax import Syntax, of_sentence, sentence_chunks
+from .syntax import Syntax, dependents, of_sentence, sentence_chunks
 
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})
 PERSON = "PERSON"
+NAMED = frozenset({PERSON, "GPE", "LOC"})  # labels whose unlabelled mentions are found by name
 PARALLEL_MIN_PARAGRAPHS = 2000
 
 
@@ -111,9 +113,13 @@ def by_document(passages: Iterable[Passage]) -> dict[str, list[Passage]]:
 def make_entities_consistent(passages: list[Passage]) -> None:
     """One label per name within a document, by general rules, never by lists of names.
 
-    A name that is part of a multi-word PERSON elsewhere in the document (its surname) is a PERSON;
-    otherwise the label a name gets most often wins; unlabelled mentions of known person names are added.
+    A name that is part of a multi-word PERSON elsewhere in the document (its surname) is a PERSON,
+    unless it is only ever labelled otherwise and WordNet's first sense of it is no person ("Norman
+    Italy"); otherwise the label a name gets most often wins; unlabelled mentions of known names are
+    added; then WordNet's proper names and the document's evidence revise the labels (``qa.names``).
     """
+    from .answering.kinds import kind
+
     for group in by_document(passages).values():
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         persons: set[str] = set()
@@ -130,23 +136,66 @@ def make_entities_consistent(passages: list[Passage]) -> None:
             ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0] != PERSON))
             if len(ranked) == 1 or ranked[0][1] > ranked[1][1] or ranked[0][0] == PERSON:
                 label_of[text] = ranked[0][0]
-        label_of.update(dict.fromkeys(persons, PERSON))
-        names = {t for t, label in label_of.items()
-                 if label == PERSON and t.replace(" ", "").isalpha() and t[:1].isupper()}
+        label_of.update((t, PERSON) for t in persons
+                        if votes[t][PERSON] or not votes[t] or kind(t.lower()) in (None, PERSON.lower()))
+        names = {t: label for t, label in label_of.items()
+                 if label in NAMED and t.replace(" ", "").isalpha() and t[:1].isupper()}
+        for p in group:
+            p.entities = sorted(p.entities + list(_unlabelled_mentions(p, names)), key=lambda e: e.start)
+        evidence = _evidence(group)
+        label_of = {t: wordnet_names.revised(t, label, evidence[t]) for t, label in label_of.items()}
         for p in group:
             p.entities = [Entity(e.text, label_of.get(e.text, e.label), e.start, e.end)
                           for e in p.entities]
-            p.entities = sorted(p.entities + list(_unlabelled_mentions(p, names)),
-                                key=lambda e: e.start)
 
 
-def _unlabelled_mentions(p: Passage, names: set[str]) -> Iterator[Entity]:
-    """PERSON entities for whole-token mentions of known names that the model left unlabelled."""
+def _evidence(group: list[Passage]) -> dict[str, wordnet_names.Evidence]:
+    """Each name's mentions in a document: how many follow "the", how many are the object of a
+    preposition of place right before them ("in Limassol", "into the Waal") and how many stand beside a
+    person noun (an apposition or compound WordNet counts a person: "sister Sofia", "King Richard")."""
+    from .answering.kinds import kind
+
+    found: dict[str, wordnet_names.Evidence] = defaultdict(wordnet_names.Evidence)
+    for p in group:
+        if not p.entities or p.syntax is None:
+            continue
+        first_at = {s: k for k, (s, _, _, _) in enumerate(p.tokens)}
+        last_at = {e: k for k, (_, e, _, _) in enumerate(p.tokens)}
+        arcs = p.syntax.arcs
+        below = dependents(arcs)
+        for e in p.entities:
+            first, last = first_at.get(e.start), last_at.get(e.end)
+            if first is None or last is None:
+                continue
+            ev = found[e.text]
+            ev.mentions += 1
+            after_the = first > 0 and _word(p, first - 1).lower() in wordnet_names.NOT_BEFORE_PERSONS
+            ev.after_the += after_the
+            inside = range(first, last + 1)
+            top = next((k for k in inside if arcs[k][2] not in inside or arcs[k][2] == k), last)
+            _, dep, head = arcs[top]
+            ev.spatial += (dep == "pobj" and head == first - 1 - after_the
+                           and _word(p, head).lower() in wordnet_names.SPATIAL)
+            near = {arcs[k][2] for k in inside if arcs[k][1] == "appos"}
+            near.update(c for k in inside for c in below.get(k, ())
+                        if arcs[c][1] in ("appos", "compound"))
+            ev.beside_person += any(k not in inside and arcs[k][0] == "NOUN"
+                                    and kind(_word(p, k).lower()) == "person" for k in near)
+    return found
+
+
+def _word(p: Passage, k: int) -> str:
+    return p.text[p.tokens[k][0]:p.tokens[k][1]]
+
+
+def _unlabelled_mentions(p: Passage, names: dict[str, str]) -> Iterator[Entity]:
+    """Entities for whole-token mentions of a document's person and place names that the model left
+    unlabelled, with the label the name has elsewhere in the document."""
     covered = [(e.start, e.end) for e in p.entities]
     for start, end, _, _ in p.tokens:
         word = strip_possessive(p.text[start:end])
         if word in names and not any(s <= start < e for s, e in covered):
-            yield Entity(word, PERSON, start, start + len(word))
+            yield Entity(word, names[word], start, start + len(word))
 
 
 def strip_possessive(word: str) -> str:

@@ -78,7 +78,7 @@ SETS = {"article": ROOT / "corpus", "marie_curie": ROOT / "corpus" / "generalisa
 # ("Leonid" of "Leonid Eitingon′s close friend"): EM 0.500 -> 0.512, F1 0.520 -> 0.531; Curie unchanged.
 FLOORS = {
     "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.511,
-                "f1": 0.530, "abstention": 0.714},
+                "f1": 0.538, "abstention": 0.714},
     "marie_curie": {"hit1": 0.733, "hit3": 0.755, "hit5": 0.799, "mrr": 0.753, "em": 0.511,
                     "f1": 0.533, "abstention": 0.714},
 }
@@ -117,9 +117,15 @@ CEILINGS = {
 # 48.7 -> 49.6. The calibration-gap ceiling is loosened from 0.045 to 0.051 (0.039 -> 0.050): the 10
 # answers withheld were wrong ones given 0.37-0.71, so the rest of those bins are right more often than
 # their confidence says (under-confidence); issue 9 asks for 0.10 at most.
-SQUAD_FLOORS = {"f1": 53.601, "exact": 51.132, "HasAns_f1": 33.2, "NoAns_f1": 78.124, "hit1": 0.746,
-                "precision": 0.532}
-SQUAD_CEILINGS = {"calibration_gap": 0.051}
+# Entity labels checked against WordNet's proper names and the document's evidence (qa/names.py), reader
+# refitted: F1 53.6 -> 53.9, HasAns F1 33.3 -> 35.9, hit1 0.746 -> 0.756, precision 0.533 -> 0.540; NoAns
+# 78.1 -> 75.6 (its floor drops 2.5) and the gap 0.050 -> 0.061 (ceiling 0.051 -> 0.062; issue 9 asks
+# for 0.10 at most): the refit threshold falls 0.325 -> 0.313 and 274 questions are answered, not 255,
+# now that places such as "Normandy" and "the Rhine" are candidates for where-questions, the adversarial
+# unanswerable ones too. Held-out F1 49.6 -> 49.3 (the Rhine fold's threshold rose 0.347 -> 0.388).
+SQUAD_FLOORS = {"f1": 53.913, "exact": 51.132, "HasAns_f1": 35.914, "NoAns_f1": 75.624, "hit1": 0.755,
+                "precision": 0.539}
+SQUAD_CEILINGS = {"calibration_gap": 0.062}
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own;
 # 0.023 since the context credit, one Curie question (of 45): "What was Marie Curie's profession?" is
 # a near tie (7.29 / 7.21) that "They were Marie Curie, Pierre Curie and Henri Becquerel." (two Curies)

