@@ -427,18 +427,19 @@ class Engine:
         of their BM25 weight there: the sentence may go on about what that one named), and those terms."""
         if not found:
             return []
-        previous = self._previous[[h.passage for h in found]]
-        credit = np.zeros(len(found))
+        before = self._previous[[h.passage for h in found]].tolist()
+        credit = [0.0] * len(found)
         credited: list[list[str]] = [[] for _ in found]
         for t in terms:
-            lacks = [t not in h.terms for h in found]
-            if not any(lacks):
+            lacking = [i for i, h in enumerate(found) if t not in h.terms and before[i] >= 0]
+            if not lacking:
                 continue
-            weights = self.index.held_weights(t, previous) * lacks
-            credit += weights
-            for i in np.flatnonzero(weights).tolist():
-                credited[i].append(t)
-        return [(c * CONTEXT_WEIGHT, tuple(ts)) for c, ts in zip(credit.tolist(), credited, strict=True)]
+            for i, weight in zip(lacking, self.index.held_weights(t, [before[i] for i in lacking]),
+                                 strict=True):
+                if weight:
+                    credit[i] += weight
+                    credited[i].append(t)
+        return [(c * CONTEXT_WEIGHT, tuple(ts)) for c, ts in zip(credit, credited, strict=True)]
 
     def _role_label(self, qtype, hit, asked: set[str]) -> str | None:
         """The label of a candidate of the asked kind that plays the wh-word's part in the passage
