@@ -17,7 +17,7 @@ from . import cache
 from .answering.answer import DEFAULT_TOP_K, TOP_PASSAGES, classify, fits
 from .answering.explain import explain
 from .answering.rank import CONTEXT_WEIGHT, Ranked, document_shares, rerank
-from .answering.reader import Evidence, Reader, Span, answerable_share
+from .answering.reader import Evidence, Reader, Span, answerable_share, tree_neighbours
 from .answering.result import Neighbour, RankedPassage, Result
 from .answering.roles import fills_asked_role
 from .corpus import Document, corpus_files
@@ -135,6 +135,7 @@ class Engine:
         self._top_idf = 0.0  # set once the index is built: the highest idf, for candidates' rarity
         # the candidates (and reason and manner phrases) of passages read so far, with their rarity set
         self._rarity: dict[tuple[int, str], list[Span]] = {}
+        self._trees: dict[int, list[list[int]]] = {}  # and their dependency trees, as neighbour lists
         if len(self.passage_terms) != len(passages):
             raise ValueError("passages must be grouped by document, in the documents' order")
         passage_of, document_of = self._reused(previous if same else None)
@@ -469,7 +470,15 @@ class Engine:
         arcs = p.syntax.arcs if p.syntax else []
         return Evidence(rank, r.score, coverage, p.text, self._rare(r.passage), arcs, matched,
                         self.token_terms[r.passage], self.words[r.passage], self.title_terms[p.document],
-                        self._rare(r.passage, "reasons"), self._rare(r.passage, "manners"), p.tokens)
+                        self._rare(r.passage, "reasons"), self._rare(r.passage, "manners"), p.tokens,
+                        self._tree(r.passage, arcs))
+
+    def _tree(self, passage: int, arcs: list) -> list[list[int]]:
+        """The passage's dependency tree as neighbour lists, made the first time it is read."""
+        tree = self._trees.get(passage)
+        if tree is None:
+            tree = self._trees[passage] = tree_neighbours(arcs)
+        return tree
 
     def _rare(self, passage: int, pool: str = "spans") -> list[Span]:
         """The passage's candidates of one pool (``self.pools``: entities and phrases, reasons or

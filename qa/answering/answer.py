@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 PLACE = ("GPE", "LOC", "FAC")
 NUMBER = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
@@ -129,7 +129,8 @@ class Answer:
     confidence: float
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"text": self.text, "label": self.label, "passage_rank": self.passage_rank,
+                "start": self.start, "end": self.end, "confidence": self.confidence}
 
 
 _DETERMINERS = frozenset(["the", "a", "an", "one", "of", "its", "his", "her", "their", "this", "that"])

@@ -11,6 +11,7 @@ both fitted on the SQuAD 2.0 development articles by ``python -m qa.evaluation.f
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import operator
@@ -104,6 +105,7 @@ class Evidence:
     reasons: list[Span] = field(default_factory=list)  # phrases giving a reason or purpose (why?)
     manners: list[Span] = field(default_factory=list)  # phrases saying how something was done (how?)
     tokens: list = field(default_factory=list)  # each token's (start, end, ...) in the text (yes/no)
+    neighbours: list | None = None  # ``tree_neighbours(arcs)``, when the caller keeps them per passage
 
 
 @dataclass(frozen=True)
@@ -189,25 +191,24 @@ class Nearness:
 
     @classmethod
     def of(cls, ev: Evidence) -> Nearness:
-        n, arcs = len(ev.arcs), ev.arcs
+        arcs = ev.arcs
+        n = len(arcs)
         matched = frozenset(i for i in ev.matched if i < n)  # a passage without a parse has no arcs
-        words, tree, before = [FAR] * n, [FAR] * n, [0] * (n + 1)
-        for i in range(n):
-            before[i + 1] = before[i] + (i in matched)
+        flags = [i in matched for i in range(n)]
+        words, tree, before = [FAR] * n, [FAR] * n, list(itertools.accumulate(flags, initial=0))
         last = None
         for i in range(n):
-            last = i if i in matched else last
-            words[i] = FAR if last is None else min(FAR, i - last)
-        last = None
-        for i in reversed(range(n)):
-            last = i if i in matched else last
+            if flags[i]:
+                last = i
             if last is not None:
-                words[i] = min(words[i], last - i)
-        neighbours: list[list[int]] = [[] for _ in range(n)]
-        for k, (_, _, head) in enumerate(arcs):
-            if head != k:
-                neighbours[k].append(head)
-                neighbours[head].append(k)
+                words[i] = min(FAR, i - last)
+        last = None
+        for i in range(n - 1, -1, -1):
+            if flags[i]:
+                last = i
+            if last is not None and last - i < words[i]:
+                words[i] = last - i
+        neighbours = ev.neighbours if ev.neighbours is not None else tree_neighbours(arcs)
         frontier = list(matched)
         for i in frontier:
             tree[i] = 0
@@ -222,6 +223,16 @@ class Nearness:
         return cls(words, tree, before, frozenset(arcs[i][2] for i in matched if arcs[i][2] != i))
 
 
+def tree_neighbours(arcs) -> list[list[int]]:
+    """Each token's head and dependents: its neighbours in the dependency tree, for ``Nearness``."""
+    neighbours: list[list[int]] = [[] for _ in arcs]
+    for k, (_, _, head) in enumerate(arcs):
+        if head != k:
+            neighbours[k].append(head)
+            neighbours[head].append(k)
+    return neighbours
+
+
 def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: Evidence,
              span: Span, top_score: float, near: Nearness | None = None) -> list[float]:
     """The feature vector of one candidate for one question, in the order of ``FEATURES`` (``near``:
@@ -233,13 +244,14 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
     head_pos, head_dep, head_head = arcs[head]
     near = near or Nearness.of(ev)
     total = near.before[-1]
-    outside = [] if not total else [i for i in ev.matched if i < first or i > last]
-    if outside and near.before[last + 1] == near.before[first]:  # no matched token inside
+    inside = near.before[last + 1] - near.before[first]
+    if total and not inside:  # every matched token is outside: no search needed
         words, parse = min(near.words[first], near.words[last]), near.tree[head]
         around = (near.before[min(len(arcs), last + WINDOW + 1)] - near.before[max(0, first - WINDOW)]) \
             / (1 + total)
         sibling = head_head in near.parents
-    elif outside:
+    elif total and len(ev.matched) > inside:
+        outside = [i for i in ev.matched if i < first or i > last]
         words = min(first - i if i < first else i - last for i in outside)
         chain = _chain(arcs, head)
         parse = min(_hops(arcs, head, i, chain) for i in outside)
@@ -254,7 +266,7 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
     asked_preposition = (head_dep == "pobj" and qtype.preposition is not None and bool(ev.words)
                          and ev.words[head_head] == qtype.preposition and governor in ev.matched
                          and (qtype.governor is None or ev.token_terms[governor] == qtype.governor))
-    named_as = bool(qtype.words & ASKS_NAME) and _introduced_as_name(ev, span)
+    named_as = not qtype.words.isdisjoint(ASKS_NAME) and _introduced_as_name(ev, span)
     return [
         1.0, float(fit), float(typed and not fit), float(not typed and span.label is not None),
         float(not typed and span.label is None), 1.0 - overlap, float(bool(terms) and overlap == 1.0),
