@@ -118,12 +118,6 @@ class Analyzer:
         return out
 
 
-def tokens_of(span, offset: int = 0) -> list[Token]:
-    """Compact (start, end, lemma, is_punct) tuples of a spaCy Doc or Span, offsets relative to ``offset``."""
-    return [(t.idx - offset, t.idx - offset + len(t.text), t.lemma_, t.is_punct)
-            for t in span if not t.is_space]
-
-
 def plain(text: str) -> str:
     """Compatibility forms folded (ＴＲＯＴＳＫＹ -> TROTSKY) and invisible format characters (soft hyphen,
     zero-width space, bidi marks) dropped, so they never hide a word."""
