@@ -90,7 +90,7 @@ class Analyzer:
     def term(self, text: str, lemma: str, is_punct: bool) -> str | None:
         """The search term for one token, or None when the token is not searchable."""
         n = self.normalisation
-        if n.drop_punct and (is_punct or not any(ch.isalnum() for ch in text)):
+        if n.drop_punct and (is_punct or not (text.isalnum() or any(ch.isalnum() for ch in text))):
             return None
         if not text.isascii():
             text = plain(text)

@@ -165,6 +165,8 @@ def _unlabelled_mentions(p: Passage, names: set[str]) -> Iterator[Entity]:
 
 def strip_possessive(word: str) -> str:
     """"Eitingon′s" -> "Eitingon": the tokenizer splits "'s" but not every apostrophe-like mark."""
+    if not word.endswith(POSSESSIVE):
+        return word
     for suffix in POSSESSIVE:
         if word.endswith(suffix) and len(word) > len(suffix):
             return word[: -len(suffix)]

@@ -11,6 +11,7 @@ both fitted on the SQuAD 2.0 development articles by ``python -m qa.evaluation.f
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import math
@@ -131,20 +132,23 @@ def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Sp
 
     def span(start: int, end: int, first: int, last: int, label: str | None,
              within: str | None = None) -> Span:
-        inside = [i for i in range(first, last + 1) if not first <= arcs[i][2] <= last or arcs[i][2] == i]
-        head = inside[0] if inside else last
+        head = next((i for i in range(first, last + 1)
+                     if not first <= arcs[i][2] <= last or arcs[i][2] == i), last)
         words = frozenset(t for t in token_terms[first:last + 1] if t)
         aside = arcs[head][1] == "appos" or _bracketed(text, start, end)
         return Span(text[start:end], start, end, first, last, head, label, words, aside=aside,
                     doer=_subject_like(arcs, head), within=within)
 
     extents = []
-    for e in entities:
-        idx = [i for i, (s, t, _, _) in enumerate(tokens) if s < e.end and e.start < t]
-        if idx and arcs:
-            out.append(span(e.start, e.end, idx[0], idx[-1], e.label))
-            seen.add((tokens[idx[0]][0], tokens[idx[-1]][1]))
-            extents.append((e.start, e.end, e.label))
+    if entities and arcs:
+        starts, ends = [s for s, _, _, _ in tokens], [t for _, t, _, _ in tokens]
+        for e in entities:
+            # the tokens it overlaps, a run of them: tokens are in order and apart
+            first, stop = bisect.bisect_right(ends, e.start), bisect.bisect_left(starts, e.end)
+            if first < stop:
+                out.append(span(e.start, e.end, first, stop - 1, e.label))
+                seen.add((tokens[first][0], tokens[stop - 1][1]))
+                extents.append((e.start, e.end, e.label))
     for first, last in phrases:
         start, end = tokens[first][0], tokens[last][1]
         if (start, end) not in seen and any(token_terms[first:last + 1]):
@@ -369,8 +373,11 @@ def _subject_like(arcs, head: int) -> bool:
 
 def _bracketed(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] stands in brackets or between commas, as an aside naming something."""
-    before, after = text[:start].rstrip()[-1:], text[end:].lstrip()[:1]
-    return (before, after) in (("(", ")"), (",", ","))
+    while start > 0 and text[start - 1].isspace():  # as text[:start].rstrip(), without the copy
+        start -= 1
+    while end < len(text) and text[end].isspace():
+        end += 1
+    return (text[start - 1:start], text[end:end + 1]) in (("(", ")"), (",", ","))
 
 
 def _beside(ev: Evidence, span: Span, head: int) -> set:
