@@ -454,7 +454,7 @@ class Engine:
             wanted = qtype.defines or span.label and fits(qtype, span)
             if (wanted and not (span.terms and span.terms <= asked)
                     and fills_asked_role(qtype.form, p.syntax.arcs, span.head,
-                                         matched - set(range(span.first, span.last + 1)))):
+                                         [m for m in matched if not span.first <= m <= span.last])):
                 return span.label or "description"
         return None
 

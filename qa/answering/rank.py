@@ -60,7 +60,11 @@ class Ranked(NamedTuple):
 
     @property
     def score(self) -> float:
-        return self.match + self.type_bonus + self.role_bonus - self.document_penalty
+        """match + type_bonus + role_bonus - document_penalty, the match computed once."""
+        match = self.bm25 + self.context
+        return (match + (match * ANSWER_TYPE_BONUS if self.answer_label else 0.0)
+                + (match * ROLE_BONUS if self.role_label else 0.0)
+                - match * DOCUMENT_WEIGHT * (1.0 - self.document_share))
 
 
 def document_shares(scores: dict[str, float]) -> dict[str, float]:
