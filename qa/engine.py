@@ -17,7 +17,7 @@ from . import cache
 from .answering.answer import DEFAULT_TOP_K, TOP_PASSAGES, classify, fits
 from .answering.explain import explain
 from .answering.rank import CONTEXT_WEIGHT, Ranked, document_shares, rerank
-from .answering.reader import Evidence, Reader, Span, answerable_share
+from .answering.reader import Evidence, Reader, Span, answerable_share, tree_neighbours
 from .answering.result import Neighbour, RankedPassage, Result
 from .answering.roles import fills_asked_role
 from .corpus import Document, corpus_files
@@ -135,6 +135,7 @@ class Engine:
         self._top_idf = 0.0  # set once the index is built: the highest idf, for candidates' rarity
         # the candidates (and reason and manner phrases) of passages read so far, with their rarity set
         self._rarity: dict[tuple[int, str], list[Span]] = {}
+        self._trees: dict[int, list[list[int]]] = {}  # and their dependency trees, as neighbour lists
         if len(self.passage_terms) != len(passages):
             raise ValueError("passages must be grouped by document, in the documents' order")
         passage_of, document_of = self._reused(previous if same else None)
@@ -427,18 +428,19 @@ class Engine:
         of their BM25 weight there: the sentence may go on about what that one named), and those terms."""
         if not found:
             return []
-        previous = self._previous[[h.passage for h in found]]
-        credit = np.zeros(len(found))
+        before = self._previous[[h.passage for h in found]].tolist()
+        credit = [0.0] * len(found)
         credited: list[list[str]] = [[] for _ in found]
         for t in terms:
-            lacks = [t not in h.terms for h in found]
-            if not any(lacks):
+            lacking = [i for i, h in enumerate(found) if t not in h.terms and before[i] >= 0]
+            if not lacking:
                 continue
-            weights = self.index.held_weights(t, previous) * lacks
-            credit += weights
-            for i in np.flatnonzero(weights).tolist():
-                credited[i].append(t)
-        return [(c * CONTEXT_WEIGHT, tuple(ts)) for c, ts in zip(credit.tolist(), credited, strict=True)]
+            for i, weight in zip(lacking, self.index.held_weights(t, [before[i] for i in lacking]),
+                                 strict=True):
+                if weight:
+                    credit[i] += weight
+                    credited[i].append(t)
+        return [(c * CONTEXT_WEIGHT, tuple(ts)) for c, ts in zip(credit, credited, strict=True)]
 
     def _role_label(self, qtype, hit, asked: set[str]) -> str | None:
         """The label of a candidate of the asked kind that plays the wh-word's part in the passage
@@ -452,7 +454,7 @@ class Engine:
             wanted = qtype.defines or span.label and fits(qtype, span)
             if (wanted and not (span.terms and span.terms <= asked)
                     and fills_asked_role(qtype.form, p.syntax.arcs, span.head,
-                                         matched - set(range(span.first, span.last + 1)))):
+                                         [m for m in matched if not span.first <= m <= span.last])):
                 return span.label or "description"
         return None
 
@@ -468,7 +470,15 @@ class Engine:
         arcs = p.syntax.arcs if p.syntax else []
         return Evidence(rank, r.score, coverage, p.text, self._rare(r.passage), arcs, matched,
                         self.token_terms[r.passage], self.words[r.passage], self.title_terms[p.document],
-                        self._rare(r.passage, "reasons"), self._rare(r.passage, "manners"), p.tokens)
+                        self._rare(r.passage, "reasons"), self._rare(r.passage, "manners"), p.tokens,
+                        self._tree(r.passage, arcs))
+
+    def _tree(self, passage: int, arcs: list) -> list[list[int]]:
+        """The passage's dependency tree as neighbour lists, made the first time it is read."""
+        tree = self._trees.get(passage)
+        if tree is None:
+            tree = self._trees[passage] = tree_neighbours(arcs)
+        return tree
 
     def _rare(self, passage: int, pool: str = "spans") -> list[Span]:
         """The passage's candidates of one pool (``self.pools``: entities and phrases, reasons or

@@ -255,14 +255,18 @@ class Index:
             return float(self._weights[pos]), int(self._tf[pos]), self._idf[t]
         return self._absent[t], 0, self._idf[t]
 
-    def held_weights(self, term: str, passages: np.ndarray) -> np.ndarray:
+    def held_weights(self, term: str, passages: list[int]) -> list[float]:
         """The weight ``term`` adds to each of ``passages`` (sorted or not) that holds it, else 0;
-        a negative passage id holds nothing."""
+        a negative passage id holds nothing. A plain loop: the context credit asks for some 20
+        passages a term, where numpy's cost per call would be most of the work."""
         t = self._vocab.get(term)
-        if t is None or not len(passages):
-            return np.zeros(len(passages))
-        has, pos = self._lookup(t, np.maximum(passages, 0))
-        return np.where(has & (passages >= 0), self._weights[pos], 0.0)
+        if t is None:
+            return [0.0] * len(passages)
+        lo, hi = self._start[t], self._start[t + 1]
+        docs, weights = self._docs, self._weights
+        return [float(weights[k]) if p >= 0 and k < hi and docs[k] == p else 0.0
+                for p, k in zip(passages, (docs[lo:hi].searchsorted(passages) + lo).tolist(),
+                                strict=True)]
 
     def _lookup(self, t: int, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Whether each of ``docs`` holds term ``t``, and where its posting is (where it does)."""

@@ -114,13 +114,12 @@ class Library:
             if todo:
                 self.parsed += len(todo)
                 parsed = self._parse(list(todo.values()))
-                rows = {key: encode(parsed[d.name]) for key, d in todo.items() if parsed[d.name]}
                 if self.store:
-                    self.store.put(rows.items())
+                    self.store.put((key, encode(parsed[d.name])) for key, d in todo.items() if parsed[d.name])
                 for name in missing:
                     if name not in out:
-                        key = fresh[name][1]
-                        out[name] = decode(rows[key], name) if key in rows else []
+                        first = todo[fresh[name][1]].name  # the document of these bytes that was parsed
+                        out[name] = parsed[name] if name == first else _renamed(parsed[first], name)
         return out
 
     @staticmethod
@@ -150,3 +149,8 @@ class Library:
             link_neighbours(group)
         return groups
 
+
+def _renamed(passages: list[Passage], name: str) -> list[Passage]:
+    """Another document's passages (the same bytes under another name) as this document's, as the
+    cache would give them."""
+    return decode(encode(passages), name) if passages else []

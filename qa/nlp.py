@@ -90,7 +90,7 @@ class Analyzer:
     def term(self, text: str, lemma: str, is_punct: bool) -> str | None:
         """The search term for one token, or None when the token is not searchable."""
         n = self.normalisation
-        if n.drop_punct and (is_punct or not any(ch.isalnum() for ch in text)):
+        if n.drop_punct and (is_punct or not (text.isalnum() or any(ch.isalnum() for ch in text))):
             return None
         if not text.isascii():
             text = plain(text)
@@ -116,12 +116,6 @@ class Analyzer:
             if term:
                 out.append((term, start, end))
         return out
-
-
-def tokens_of(span, offset: int = 0) -> list[Token]:
-    """Compact (start, end, lemma, is_punct) tuples of a spaCy Doc or Span, offsets relative to ``offset``."""
-    return [(t.idx - offset, t.idx - offset + len(t.text), t.lemma_, t.is_punct)
-            for t in span if not t.is_space]
 
 
 def plain(text: str) -> str:

@@ -19,7 +19,7 @@ from .corpus import Document
 from .index import Vocabulary
 from .nlp import Analyzer
 from .passages import Passage, is_person, subject_pronouns
-from .syntax import main_subject, subtree
+from .syntax import dependents, main_subject, under
 
 # subject pronouns that stand for the previous sentence's subject; with he and she too, Hit@1 on
 # Eitingon 0.733 -> 0.721 and Curie 0.711 -> 0.689 (there they mostly mean the document's subject,
@@ -58,27 +58,29 @@ def derive(document: Document, passages: list[Passage], analyzer: Analyzer, voca
     """Everything the engine needs of one document's passages, its terms as ids of ``vocabulary``
     (``titles``: the title's terms, normalised as questions are)."""
     own = [analyzer.terms(p.text, p.tokens) for p in passages]
+    trees = [dependents(p.syntax.arcs) if p.syntax else {} for p in passages]
     terms, antecedents = _with_antecedents(passages, own, [with_subject(p, t, titles)
-                                                           for p, t in zip(passages, own, strict=True)])
+                                                           for p, t in zip(passages, own, strict=True)],
+                                           trees)
     token_terms = [_token_terms(p, t) for p, t in zip(passages, own, strict=True)]
     ids, lengths = vocabulary.encode([[w for w, _, _ in t] for t in [titles, *terms]])
     term_ids = ids[lengths[0]:]  # after the title's
     words = [tuple(p.text[s:e].lower() for s, e, _, _ in p.tokens) for p in passages]
-    parsed = list(zip(passages, token_terms, words, strict=True))
+    parsed = list(zip(passages, token_terms, words, trees, strict=True))
     return Part(
         document, passages, titles, terms,
         [[_within(t, e.start, e.end) for e in p.entities] for p, t in zip(passages, own, strict=True)],
         token_terms,
         [spans_of(p.text, p.entities, p.tokens, p.syntax.arcs, p.syntax.phrases, tt)
-         if p.syntax else [] for p, tt, _ in parsed],
+         if p.syntax else [] for p, tt, _, _ in parsed],
         [{s: i for i, (s, _, _, _) in enumerate(p.tokens)} for p in passages],
         term_ids, lengths[1:], ids, words,
         subject_pronouns(passages) if is_person(document.title, passages) else frozenset(),
         antecedents,
-        [spans_of(p.text, [], p.tokens, p.syntax.arcs, reasons(p.syntax.arcs, w), tt)
-         if p.syntax else [] for p, tt, w in parsed],
-        [spans_of(p.text, [], p.tokens, p.syntax.arcs, manners(p.syntax.arcs, w), tt)
-         if p.syntax else [] for p, tt, w in parsed],
+        [spans_of(p.text, [], p.tokens, p.syntax.arcs, reasons(p.syntax.arcs, w, below), tt)
+         if p.syntax else [] for p, tt, w, below in parsed],
+        [spans_of(p.text, [], p.tokens, p.syntax.arcs, manners(p.syntax.arcs, w, below), tt)
+         if p.syntax else [] for p, tt, w, below in parsed],
         frozenset(e.label for p in passages for e in p.entities),
         frozenset(t for t, _, _ in titles), {t: document.title[s:e] for t, s, e in reversed(titles)})
 
@@ -99,13 +101,14 @@ def _token_terms(p: Passage, terms: list[tuple[str, int, int]]) -> list[str | No
     return [by_start.get(s) for s, _, _, _ in p.tokens]
 
 
-def _with_antecedents(passages: list[Passage], own: list, terms: list) -> tuple[list, list]:
+def _with_antecedents(passages: list[Passage], own: list, terms: list, trees: list) -> tuple[list, list]:
     """Each sentence whose main subject is "it" or "they" also holds, at the pronoun, the terms of the
     previous sentence's main subject, what the pronoun most likely stands for: "It in turn evolved into
     Modern English" is found by the words of "The Anglo-Norman language was ..." before it. Also each
-    sentence's (start, end, words it stands for) of such a pronoun, or None, to show whom it refers to."""
+    sentence's (start, end, words it stands for) of such a pronoun, or None, to show whom it refers to.
+    ``trees``: each passage's ``syntax.dependents``."""
     out, found, carried, referent, named = [], [], [], "", {}
-    for p, mine, t in zip(passages, own, terms, strict=True):
+    for p, mine, t, tree in zip(passages, own, terms, trees, strict=True):
         subject = main_subject(p.syntax.arcs) if p.syntax else None
         inherited, mark = [], None
         if subject is not None:
@@ -117,7 +120,7 @@ def _with_antecedents(passages: list[Passage], own: list, terms: list) -> tuple[
                 mark = (s, e, referent, named) if inherited else None
         out.append(t)
         found.append(mark)
-        below = sorted(subtree(p.syntax.arcs, subject)) if subject is not None else []
+        below = sorted(under(tree, subject)) if subject is not None else []
         starts = {p.tokens[k][0] for k in below}
         carried = [x for x, s, _ in mine if s in starts] + inherited
         if below and not inherited:

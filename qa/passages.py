@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from spacy.language import Language
 
 from . import names as wordnet_names
+from .columns import Columns
 from .corpus import Document
-from .nlp import POSSESSIVE, Token, tokens_of
-from .syntax import Syntax, dependents, of_sentence, sentence_chunks
+from .nlp import POSSESSIVE, Token
+from .syntax import Syntax, dependents, sentence_chunks, syntax_of
 
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})
@@ -73,17 +74,30 @@ def parse(nlp: Language, documents: list[Document], progress: bool = False,
         parsed = tqdm(parsed, total=len(paragraphs), desc="parsing", unit="para")
     passages: list[Passage] = []
     counters: Counter[str] = Counter()
+    names: dict[int, str] = {}
     for (doc, para), spacy_doc in zip(paragraphs, parsed, strict=True):
-        for sent, chunks in zip(spacy_doc.sents, sentence_chunks(spacy_doc), strict=True):
-            text = sent.text.strip()
+        columns = Columns(spacy_doc, names)
+        sents = list(spacy_doc.sents)
+        ents = [(e.start, e.end, e.start_char, e.end_char, e.label_) for e in spacy_doc.ents]
+        k = 0
+        for sent, chunks in zip(sents, sentence_chunks(spacy_doc, sents), strict=True):
+            raw = columns.text(sent.start, sent.end)
+            while k < len(ents) and ents[k][0] < sent.start:
+                k += 1
+            mine = []
+            while k < len(ents) and ents[k][1] <= sent.end:  # Span.ents: those wholly inside
+                mine.append(ents[k])
+                k += 1
+            text = raw.strip()
             if not any(ch.isalnum() for ch in text):
                 continue
-            offset = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            offset = columns.idx[sent.start] + (len(raw) - len(raw.lstrip()))
             passages.append(Passage(
                 id=len(passages), document=doc.name, section=para.section,
                 sentence_index=counters[doc.name], text=text,
-                entities=[_entity(e.text, e.label_, e.start_char - offset) for e in sent.ents],
-                tokens=tokens_of(sent, offset), syntax=of_sentence(sent, chunks)
+                entities=[_entity(columns.string[s:e], label, s - offset) for _, _, s, e, label in mine],
+                tokens=columns.tokens(sent.start, sent.end, offset),
+                syntax=syntax_of(columns, sent.start, sent.end, [(c.root.i, c.start, c.end) for c in chunks])
             ))
             counters[doc.name] += 1
     link_neighbours(passages)
@@ -200,6 +214,8 @@ def _unlabelled_mentions(p: Passage, names: dict[str, str]) -> Iterator[Entity]:
 
 def strip_possessive(word: str) -> str:
     """"Eitingon′s" -> "Eitingon": the tokenizer splits "'s" but not every apostrophe-like mark."""
+    if not word.endswith(POSSESSIVE):
+        return word
     for suffix in POSSESSIVE:
         if word.endswith(suffix) and len(word) > len(suffix):
             return word[: -len(suffix)]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .columns import Columns
+
 Arc = tuple[str, str, int]  # (coarse part of speech, dependency label, head's token index)
 Phrase = tuple[int, int]  # token indexes [first, last] of the passage's non-space tokens
 MAX_PHRASE_TOKENS = 12
@@ -21,41 +23,50 @@ class Syntax:
 
 
 def of_sentence(sent, noun_chunks=None) -> Syntax:
-    """The arcs and answer phrases of a spaCy sentence, indexed like ``nlp.tokens_of`` (spaces skipped);
+    """The arcs and answer phrases of a spaCy sentence, indexed like its passage's tokens (spaces skipped);
     ``noun_chunks``: the sentence's, when the caller has them (``sentence_chunks``)."""
+    chunks = sent.noun_chunks if noun_chunks is None else noun_chunks
+    return syntax_of(Columns(sent.doc), sent.start, sent.end, [(c.root.i, c.start, c.end) for c in chunks])
+
+
+def syntax_of(doc: Columns, start: int, end: int, noun_chunks: list[tuple[int, int, int]]) -> Syntax:
+    """``of_sentence`` for tokens [start, end) of a Doc read into ``Columns``, its noun chunks given
+    as (root, start, end) token indexes."""
+    space, head = doc.space, doc.head
     position = {}
-    for t in sent:
-        if not t.is_space:
-            position[t.i] = len(position)
-    arcs = [(t.pos_, t.dep_, position.get(t.head.i, position[t.i])) for t in sent if not t.is_space]
-    chunks = {c.root.i: c for c in (sent.noun_chunks if noun_chunks is None else noun_chunks)}
+    for i in range(start, end):
+        if not space[i]:
+            position[i] = len(position)
+    arcs = [(doc.pos[i], doc.dep[i], position.get(head[i], position[i]))
+            for i in range(start, end) if not space[i]]
+    chunks = {root: (first, stop) for root, first, stop in noun_chunks}
     phrases: set[Phrase] = set()
 
     def add(first: int, last: int) -> None:
-        while first <= last and sent.doc[first].is_space:
+        while first <= last and space[first]:
             first += 1
         if first in position and last in position and 0 < last - first + 1 <= MAX_PHRASE_TOKENS:
             phrases.add((position[first], position[last]))
 
-    for root, chunk in chunks.items():
-        add(chunk.start, chunk.end - 1)
-        token = sent.doc[root]
-        conj = [c for c in token.children if c.dep_ == "conj" and c.i in chunks]
+    dep, children = doc.dep, doc.children
+    for root, (first, stop) in chunks.items():
+        add(first, stop - 1)
+        conj = [c for c in children[root] if dep[c] == "conj" and c in chunks]
         if conj:
-            add(chunk.start, chunks[conj[-1].i].end - 1)
-        for prep in token.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
-                objects = [c for c in prep.children if c.dep_ == "pobj" and c.i in chunks]
+            add(first, chunks[conj[-1]][1] - 1)
+        for prep in children[root]:
+            if dep[prep] == "prep" and doc.lower[prep] == "of":
+                objects = [c for c in children[prep] if dep[c] == "pobj" and c in chunks]
                 if objects:
-                    add(chunk.start, chunks[objects[0].i].end - 1)
+                    add(first, chunks[objects[0]][1] - 1)
     return Syntax(arcs, sorted(phrases))
 
 
-def sentence_chunks(doc) -> list[list]:
+def sentence_chunks(doc, sents: list | None = None) -> list[list]:
     """Each sentence's noun chunks, from one pass over the doc: ``Span.noun_chunks`` runs the doc's
     chunk iterator over the whole doc for every sentence, which made parsing quadratic in a
-    paragraph's length (a fifth of a 20,000-sentence build)."""
-    sents = list(doc.sents)
+    paragraph's length (a fifth of a 20,000-sentence build). ``sents``: the doc's, when known."""
+    sents = list(doc.sents) if sents is None else sents
     out: list[list] = [[] for _ in sents]
     k = 0
     for chunk in doc.noun_chunks:

@@ -137,12 +137,13 @@ def test_contribution_is_the_terms_share_of_rank_bm25s_score(variant):
 def test_held_weights_are_the_contributions_where_the_term_is_held_and_zero_elsewhere():
     documents = zipf_corpus(4, size=40)
     index = Index(documents)
-    passages = np.array([7, -1, 0, 39, 7, 12])  # unsorted, repeated, and -1 for "no passage"
+    passages = [7, -1, 0, 39, 7, 12]  # unsorted, repeated, and -1 for "no passage"
     for term in sorted({t for d in documents for t in d})[:10]:
         expected = [index.contribution(term, p)[0] if p >= 0 and term in documents[p] else 0.0
-                    for p in passages.tolist()]
-        assert index.held_weights(term, passages).tolist() == expected
-    assert index.held_weights("absent-term", passages).tolist() == [0.0] * len(passages)
+                    for p in passages]
+        assert index.held_weights(term, passages) == expected
+    assert index.held_weights("absent-term", passages) == [0.0] * len(passages)
+    assert index.held_weights(sorted(index.bm25.idf)[0], []) == []
 
 
 def test_document_frequency_membership_and_size():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from . import opposites, times
 
@@ -135,7 +135,8 @@ class Answer:
     confidence: float
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"text": self.text, "label": self.label, "passage_rank": self.passage_rank,
+                "start": self.start, "end": self.end, "confidence": self.confidence}
 
 
 _DETERMINERS = frozenset(["the", "a", "an", "one", "of", "its", "his", "her", "their", "this", "that"])

@@ -50,9 +50,11 @@ NOT_MEANS = frozenset({"person", "time", "location"})  # WordNet's classes of wh
 MAX_MANNER_TOKENS = 12
 
 
-def manners(arcs: list[Arc], words: tuple[str, ...]) -> list[Phrase]:
-    """Token extents [first, last] of the sentence's manner and means phrases, in sentence order."""
-    below = dependents(arcs)
+def manners(arcs: list[Arc], words: tuple[str, ...], below: dict[int, list[int]] | None = None
+            ) -> list[Phrase]:
+    """Token extents [first, last] of the sentence's manner and means phrases, in sentence order
+    (``below``: ``dependents(arcs)``, when the caller has it)."""
+    below = dependents(arcs) if below is None else below
     out: list[Phrase] = []
     for i, (pos, dep, head) in enumerate(arcs):
         if head == i or arcs[head][0] != "VERB":
@@ -70,7 +72,8 @@ def manners(arcs: list[Arc], words: tuple[str, ...]) -> list[Phrase]:
         elif dep == "advmod" and pos == "ADV" and _manner_adverb(words[i]):
             out.append(extent(below, words, i))
     # a passive's predicate says how when no manner phrase inside it says so more precisely
-    predicates = [p for p in (_passive_predicate(arcs, words, below, v) for v in range(len(arcs))) if p]
+    predicates = [p for v, (pos, _, _) in enumerate(arcs)
+                  if pos == "VERB" and (p := _passive_predicate(arcs, words, below, v))]
     out += [(v, last) for v, last in predicates if not any(v <= a and b <= last for a, b in out)]
     return sorted({(first, last) for first, last in out if last - first + 1 <= MAX_MANNER_TOKENS})
 

@@ -11,6 +11,8 @@ both fitted on the SQuAD 2.0 development articles by ``python -m qa.evaluation.f
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import math
 import operator
@@ -105,6 +107,7 @@ class Evidence:
     reasons: list[Span] = field(default_factory=list)  # phrases giving a reason or purpose (why?)
     manners: list[Span] = field(default_factory=list)  # phrases saying how something was done (how?)
     tokens: list = field(default_factory=list)  # each token's (start, end, ...) in the text (yes/no)
+    neighbours: list | None = None  # ``tree_neighbours(arcs)``, when the caller keeps them per passage
 
 
 @dataclass(frozen=True)
@@ -130,20 +133,23 @@ def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Sp
 
     def span(start: int, end: int, first: int, last: int, label: str | None,
              within: str | None = None) -> Span:
-        inside = [i for i in range(first, last + 1) if not first <= arcs[i][2] <= last or arcs[i][2] == i]
-        head = inside[0] if inside else last
+        head = next((i for i in range(first, last + 1)
+                     if not first <= arcs[i][2] <= last or arcs[i][2] == i), last)
         words = frozenset(t for t in token_terms[first:last + 1] if t)
         aside = arcs[head][1] == "appos" or _bracketed(text, start, end)
         return Span(text[start:end], start, end, first, last, head, label, words, aside=aside,
                     doer=_subject_like(arcs, head), within=within)
 
     extents = []
-    for e in entities:
-        idx = [i for i, (s, t, _, _) in enumerate(tokens) if s < e.end and e.start < t]
-        if idx and arcs:
-            out.append(span(e.start, e.end, idx[0], idx[-1], e.label))
-            seen.add((tokens[idx[0]][0], tokens[idx[-1]][1]))
-            extents.append((e.start, e.end, e.label))
+    if entities and arcs:
+        starts, ends = [s for s, _, _, _ in tokens], [t for _, t, _, _ in tokens]
+        for e in entities:
+            # the tokens it overlaps, a run of them: tokens are in order and apart
+            first, stop = bisect.bisect_right(ends, e.start), bisect.bisect_left(starts, e.end)
+            if first < stop:
+                out.append(span(e.start, e.end, first, stop - 1, e.label))
+                seen.add((tokens[first][0], tokens[stop - 1][1]))
+                extents.append((e.start, e.end, e.label))
     for first, last in phrases:
         start, end = tokens[first][0], tokens[last][1]
         if (start, end) not in seen and any(token_terms[first:last + 1]):
@@ -190,25 +196,24 @@ class Nearness:
 
     @classmethod
     def of(cls, ev: Evidence) -> Nearness:
-        n, arcs = len(ev.arcs), ev.arcs
+        arcs = ev.arcs
+        n = len(arcs)
         matched = frozenset(i for i in ev.matched if i < n)  # a passage without a parse has no arcs
-        words, tree, before = [FAR] * n, [FAR] * n, [0] * (n + 1)
-        for i in range(n):
-            before[i + 1] = before[i] + (i in matched)
+        flags = [i in matched for i in range(n)]
+        words, tree, before = [FAR] * n, [FAR] * n, list(itertools.accumulate(flags, initial=0))
         last = None
         for i in range(n):
-            last = i if i in matched else last
-            words[i] = FAR if last is None else min(FAR, i - last)
-        last = None
-        for i in reversed(range(n)):
-            last = i if i in matched else last
+            if flags[i]:
+                last = i
             if last is not None:
-                words[i] = min(words[i], last - i)
-        neighbours: list[list[int]] = [[] for _ in range(n)]
-        for k, (_, _, head) in enumerate(arcs):
-            if head != k:
-                neighbours[k].append(head)
-                neighbours[head].append(k)
+                words[i] = min(FAR, i - last)
+        last = None
+        for i in range(n - 1, -1, -1):
+            if flags[i]:
+                last = i
+            if last is not None and last - i < words[i]:
+                words[i] = last - i
+        neighbours = ev.neighbours if ev.neighbours is not None else tree_neighbours(arcs)
         frontier = list(matched)
         for i in frontier:
             tree[i] = 0
@@ -223,6 +228,16 @@ class Nearness:
         return cls(words, tree, before, frozenset(arcs[i][2] for i in matched if arcs[i][2] != i))
 
 
+def tree_neighbours(arcs) -> list[list[int]]:
+    """Each token's head and dependents: its neighbours in the dependency tree, for ``Nearness``."""
+    neighbours: list[list[int]] = [[] for _ in arcs]
+    for k, (_, _, head) in enumerate(arcs):
+        if head != k:
+            neighbours[k].append(head)
+            neighbours[head].append(k)
+    return neighbours
+
+
 def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: Evidence,
              span: Span, top_score: float, near: Nearness | None = None) -> list[float]:
     """The feature vector of one candidate for one question, in the order of ``FEATURES`` (``near``:
@@ -234,13 +249,14 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
     head_pos, head_dep, head_head = arcs[head]
     near = near or Nearness.of(ev)
     total = near.before[-1]
-    outside = [] if not total else [i for i in ev.matched if i < first or i > last]
-    if outside and near.before[last + 1] == near.before[first]:  # no matched token inside
+    inside = near.before[last + 1] - near.before[first]
+    if total and not inside:  # every matched token is outside: no search needed
         words, parse = min(near.words[first], near.words[last]), near.tree[head]
         around = (near.before[min(len(arcs), last + WINDOW + 1)] - near.before[max(0, first - WINDOW)]) \
             / (1 + total)
         sibling = head_head in near.parents
-    elif outside:
+    elif total and len(ev.matched) > inside:
+        outside = [i for i in ev.matched if i < first or i > last]
         words = min(first - i if i < first else i - last for i in outside)
         chain = _chain(arcs, head)
         parse = min(_hops(arcs, head, i, chain) for i in outside)
@@ -255,7 +271,7 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
     asked_preposition = (head_dep == "pobj" and qtype.preposition is not None and bool(ev.words)
                          and ev.words[head_head] == qtype.preposition and governor in ev.matched
                          and (qtype.governor is None or ev.token_terms[governor] == qtype.governor))
-    named_as = bool(qtype.words & ASKS_NAME) and _introduced_as_name(ev, span)
+    named_as = not qtype.words.isdisjoint(ASKS_NAME) and _introduced_as_name(ev, span)
     return [
         1.0, float(fit), float(typed and not fit), float(not typed and span.label is not None),
         float(not typed and span.label is None), 1.0 - overlap, float(bool(terms) and overlap == 1.0),
@@ -368,8 +384,11 @@ def _subject_like(arcs, head: int) -> bool:
 
 def _bracketed(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] stands in brackets or between commas, as an aside naming something."""
-    before, after = text[:start].rstrip()[-1:], text[end:].lstrip()[:1]
-    return (before, after) in (("(", ")"), (",", ","))
+    while start > 0 and text[start - 1].isspace():  # as text[:start].rstrip(), without the copy
+        start -= 1
+    while end < len(text) and text[end].isspace():
+        end += 1
+    return (text[start - 1:start], text[end:end + 1]) in (("(", ")"), (",", ","))
 
 
 def _beside(ev: Evidence, span: Span, head: int) -> set:

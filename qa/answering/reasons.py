@@ -15,9 +15,11 @@ CAUSAL = frozenset({"because", "due", "owing", "thanks"})  # followed by "of"/"t
 MAX_REASON_TOKENS = 20
 
 
-def reasons(arcs: list[Arc], words: tuple[str, ...]) -> list[Phrase]:
-    """Token extents [first, last] of the sentence's reason and purpose phrases, in sentence order."""
-    below = dependents(arcs)
+def reasons(arcs: list[Arc], words: tuple[str, ...], below: dict[int, list[int]] | None = None
+            ) -> list[Phrase]:
+    """Token extents [first, last] of the sentence's reason and purpose phrases, in sentence order
+    (``below``: ``dependents(arcs)``, when the caller has it)."""
+    below = dependents(arcs) if below is None else below
     out = []
     for i, (_, dep, head) in enumerate(arcs):
         word = words[i]

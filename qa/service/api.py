@@ -235,6 +235,9 @@ def too_large() -> PayloadTooLarge:
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object's members, refusing a key given twice (json.loads keeps the last silently)."""
+    members = dict(pairs)
+    if len(members) == len(pairs):
+        return members
     counts = Counter(k for k, _ in pairs)
     names = [k for k, n in counts.items() if n > 1]
     if names:

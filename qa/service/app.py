@@ -35,6 +35,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+_SECURITY_DEFAULTS = tuple((name.lower(), name, value) for name, value in SECURITY_HEADERS.items())
 PAGE_NOT_FOUND = "there is no page here: ask your question on the home page (/)."
 HTTP_DETAILS = {
     404: "there is nothing at this path: the API's paths are listed in /api/openapi.json.",
@@ -66,6 +67,17 @@ class JSONProvider(DefaultJSONProvider):
         except UnicodeEncodeError:
             return super().dumps(obj, **{**kwargs, "ensure_ascii": True})
         return text
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        """Flask's JSON response, its compact body made from orjson's bytes as they are (no str between)."""
+        if self.compact is False or (self.compact is None and self._app.debug):
+            return super().response(*args, **kwargs)
+        try:
+            data = orjson.dumps(self._prepare_response_obj(args, kwargs), default=self.default,
+                                option=orjson.OPT_APPEND_NEWLINE)
+        except orjson.JSONEncodeError:
+            return super().response(*args, **kwargs)
+        return self._app.response_class(data, mimetype=self.mimetype)
 
 
 def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = None) -> Flask:
@@ -102,12 +114,15 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
 def secure(response: Response) -> Response:
     """Security headers on every response, pages, API, static files and errors alike; nothing from
     the request's headers echoed (redirects are relative); API answers are never stored by caches."""
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if "Location" in response.headers:
-        response.headers["Location"] = relative(response.headers["Location"])
-    if request.path == "/api" or request.path.startswith("/api/"):
-        response.headers.setdefault("Cache-Control", API_CACHE_CONTROL)
+    headers = response.headers
+    present = {name.lower() for name, _ in headers}  # one pass, not one search per header
+    for lower, name, value in _SECURITY_DEFAULTS:
+        if lower not in present:
+            headers.add(name, value)
+    if "location" in present:
+        headers["Location"] = relative(headers["Location"])
+    if "cache-control" not in present and (request.path == "/api" or request.path.startswith("/api/")):
+        headers.add("Cache-Control", API_CACHE_CONTROL)
     return response
 
 
