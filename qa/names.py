@@ -29,7 +29,7 @@ SPATIAL = frozenset({"in", "at", "near", "into", "through", "along", "across", "
                      "throughout", "beyond", "upstream", "downstream"})
 
 
-def kind(label: str) -> str:
+def coarse_label(label: str) -> str:
     """The coarse kind of an entity label: every place label is one kind ("where" takes each)."""
     return "place" if label in PLACES else label
 
@@ -66,10 +66,10 @@ def revised(name: str, label: str, evidence: Evidence) -> str:
     if label not in REVISABLE:
         return label
     senses = known(name)
-    kinds = {kind(s) for s in senses}
+    kinds = {coarse_label(s) for s in senses}
     if label == PERSON and evidence.beside_person:
         return label
-    if kind(label) == "place":
+    if coarse_label(label) == "place":
         return label
     if kinds == {"place"} or ("place" in kinds and label == PERSON
                               and 2 * evidence.after_the > evidence.mentions):

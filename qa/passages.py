@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 
 from . import names as wordnet_names
+from .answering.kinds import kind
 from .columns import Columns
 from .corpus import Document
 from .nlp import POSSESSIVE, Token
@@ -132,8 +133,6 @@ def make_entities_consistent(passages: list[Passage]) -> None:
     Italy"); otherwise the label a name gets most often wins; unlabelled mentions of known names are
     added; then WordNet's proper names and the document's evidence revise the labels (``qa.names``).
     """
-    from .answering.kinds import kind
-
     for group in by_document(passages).values():
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         persons: set[str] = set()
@@ -167,8 +166,6 @@ def _evidence(group: list[Passage]) -> dict[str, wordnet_names.Evidence]:
     """Each name's mentions in a document: how many follow "the", how many are the object of a
     preposition of place right before them ("in Limassol", "into the Waal") and how many stand beside a
     person noun (an apposition or compound WordNet counts a person: "sister Sofia", "King Richard")."""
-    from .answering.kinds import kind
-
     found: dict[str, wordnet_names.Evidence] = defaultdict(wordnet_names.Evidence)
     for p in group:
         if not p.entities or p.syntax is None:
