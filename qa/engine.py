@@ -35,14 +35,7 @@ from .nlp import (
     without_surrogates,
 )
 from .parts import Part, derive
-from .passages import (
-    Passage,
-    by_document,
-    make_entities_consistent,
-    mark_subject_references,
-    parse,
-    strip_possessive,
-)
+from .passages import Passage, by_document, strip_possessive
 from .question_tokenizer import QuestionTokenizer
 
 log = logging.getLogger(__name__)
@@ -577,11 +570,3 @@ def _listing(terms: list[str], most: int = 8, width: int = 30) -> str:
     """A short, readable list of terms for a message, however long the question was."""
     shown = [t if len(t) <= width else t[: width - 1] + "…" for t in terms[:most]]
     return ", ".join(shown) + (f" and {len(terms) - most} more" if len(terms) > most else "")
-
-
-def build_passages(nlp, documents: list[Document], progress: bool = False) -> list[Passage]:
-    """Parse the documents into passages with consistent entities and subject references."""
-    passages = parse(nlp, documents, progress=progress)
-    make_entities_consistent(passages)
-    mark_subject_references(passages, {d.name: d.title for d in documents})
-    return passages
