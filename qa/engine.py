@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import itertools
 import logging
-import math
 import os
-import re
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from . import cache
-from .answering.answer import DEFAULT_TOP_K, TOP_PASSAGES, classify, fits
-from .answering.explain import explain
-from .answering.rank import CONTEXT_WEIGHT, Ranked, document_shares, rerank
-from .answering.reader import Evidence, Reader, Span, answerable_share, tree_neighbours
-from .answering.result import Neighbour, RankedPassage, Result
-from .answering.roles import fills_asked_role
+from .answering.answer import DEFAULT_TOP_K, classify
+from .answering.evidence import EvidenceBuilder
+from .answering.presentation import Presenter, listing
+from .answering.reader import Reader, answerable_share
+from .answering.result import Result
+from .answering.retrieval import Retriever
 from .corpus import Document, corpus_files
-from .errors import CorpusError, NotFound
+from .errors import CorpusError
 from .index import DEFAULT_VARIANT, K1, B, Index, Vocabulary
 from .library import Entry, Library
 from .nlp import (
@@ -35,25 +32,13 @@ from .nlp import (
     without_surrogates,
 )
 from .parts import Part, derive
-from .passages import (
-    Passage,
-    by_document,
-    make_entities_consistent,
-    mark_subject_references,
-    parse,
-    strip_possessive,
-)
+from .passages import Passage, by_document
 from .question_tokenizer import QuestionTokenizer
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = "corpus"
 RERANK_DEPTH = 20
-# the least document share (rank.py) a passage's document needs for an answer to be read from it: 1 reads
-# from the best-matching document only, as DrQA reads the top documents; measured on SQuAD dev F1:
-# 48.0 at 0, 0.75 and 0.9, 48.2 at 1 (and no unanswerable question answered from another article)
-READ_SHARE = 1.0
-_WORD = re.compile(r"\w+")
 
 
 def corpus_path() -> str:
@@ -113,14 +98,14 @@ class Engine:
         self.title_terms = {p.document.name: p.title_set for p in parts}
         self.subject_pronouns = {p.document.name: p.pronouns for p in parts}
         # inverted once per engine, so a question costs its own words, not the number of documents
-        self._titled: dict[str, set[str]] = {}
+        titled: dict[str, set[str]] = {}
         for name, title in self.title_terms.items():
             for t in title:
-                self._titled.setdefault(t, set()).add(name)
-        self._by_pronoun: dict[str, list[str]] = {}
+                titled.setdefault(t, set()).add(name)
+        by_pronoun: dict[str, list[str]] = {}
         for name, pronouns in self.subject_pronouns.items():
             for w in pronouns:
-                self._by_pronoun.setdefault(w, []).append(name)
+                by_pronoun.setdefault(w, []).append(name)
         self.words = _chained(p.words for p in parts)
         self.passage_terms = _chained(p.passage_terms for p in parts)
         self.entity_terms = _chained(p.entity_terms for p in parts)
@@ -129,13 +114,7 @@ class Engine:
         # each passage's candidates of every kind: entities and phrases, reasons (why?), manners (how?)
         self.pools = {"spans": self.spans, "reasons": _chained(p.reasons for p in parts),
                       "manners": _chained(p.manners for p in parts)}
-        self._token_at = _chained(p.token_at for p in parts)
-        self._antecedents = _chained(p.antecedents for p in parts)
-        self._title_words = {p.document.name: p.title_words for p in parts}
-        self._top_idf = 0.0  # set once the index is built: the highest idf, for candidates' rarity
-        # the candidates (and reason and manner phrases) of passages read so far, with their rarity set
-        self._rarity: dict[tuple[int, str], list[Span]] = {}
-        self._trees: dict[int, list[list[int]]] = {}  # and their dependency trees, as neighbour lists
+        token_at = _chained(p.token_at for p in parts)
         if len(self.passage_terms) != len(passages):
             raise ValueError("passages must be grouped by document, in the documents' order")
         passage_of, document_of = self._reused(previous if same else None)
@@ -143,13 +122,24 @@ class Engine:
             _joined([p.term_ids for p in parts]), _joined([p.lengths for p in parts], np.int64),
             self.vocabulary), reuse=passage_of)
         self.document_names = [d.name for d in documents]
-        # each passage's predecessor in its document, -1 for none: for the context credit (_context)
+        # each passage's predecessor in its document, -1 for none: for the context credit (retrieval.py)
+        # and for showing the words credited (presentation.py)
         sizes = np.array([len(p.passages) for p in parts], dtype=np.int64)
-        self._previous = np.arange(len(passages), dtype=np.int64) - 1
-        self._previous[(np.cumsum(sizes) - sizes)[sizes > 0]] = -1
+        before = np.arange(len(passages), dtype=np.int64) - 1
+        before[(np.cumsum(sizes) - sizes)[sizes > 0]] = -1
         self.document_index = self._document_index(parts, document_of) if len(documents) > 1 else None
         self.reader = reader or (previous.reader if previous is not None else
                                  Reader(answerable_share=answerable_share()))
+        # the stages of ``ask``, over the columns above
+        self.retriever = Retriever(passages, self.index, self.document_index, self.document_names,
+                                   self.title_terms, by_pronoun, before, self.passage_terms,
+                                   self.entity_terms, token_at, self.spans)
+        self.evidence = EvidenceBuilder(passages, self.index, self.analyzer, len(documents), self.title_terms,
+                                        titled, self.passage_terms, self.token_terms, self.words, token_at,
+                                        self.pools)
+        self.presenter = Presenter(passages, self.index, self.titles,
+                                   {p.document.name: p.title_words for p in parts}, before,
+                                   self.passage_terms, _chained(p.antecedents for p in parts))
         self.analyzer.freeze()
 
     def document_passages(self) -> dict[str, list[Passage]]:
@@ -286,7 +276,7 @@ class Engine:
         passage scored what it did."""
         started = time.perf_counter()
         question = without_surrogates(question.strip())
-        allowed = self._allowed(documents)
+        allowed = self.retriever.allowed(documents)
         text, qtype, terms, known, ranked = self._retrieve(question, max(top_k, RERANK_DEPTH), allowed)
         result = Result(question, None, None, question_type=qtype.kind)
         if not terms:
@@ -296,61 +286,21 @@ class Engine:
         elif not known:
             result.no_answer_code = "no_match"
             typed = list(self._question_words(question).values())
-            result.no_answer_reason = (f"none of the question's words ({_listing(typed)}) occur in "
+            result.no_answer_reason = (f"none of the question's words ({listing(typed)}) occur in "
                                        "the corpus: try other words.")
         else:
             # the answer is read from the same top passages whatever top_k (as it was fitted), and the
             # passage it comes from is always shown
-            qtype, asked, noun, evidence = self.reading_inputs(qtype, terms, ranked, self._readable(terms))
+            qtype, asked, noun, evidence = self.evidence.inputs(qtype, terms, ranked,
+                                                                self.evidence.readable(terms))
             reading = self.reader.read(qtype, asked, noun, evidence, min_confidence)
             result.answer, result.no_answer_reason = reading.answer, reading.message
             result.no_answer_code = reading.reason.name.lower() if reading.reason else None
             shown = max(top_k, reading.answer.passage_rank if reading.answer else 0)
-            result.passages = [self._ranked(rank, r, context, explain)
+            result.passages = [self.presenter.ranked(rank, r, context, explain)
                                for rank, r in enumerate(ranked[:shown], 1)]
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
-
-    def _readable(self, terms: list[str]):
-        """Which ranked passages an answer may be read from: those of the documents the question names
-        (when it names some) and of the best-matching document (READ_SHARE). The reader is fitted on
-        every top passage (``prepare``): which ones may answer is decided here, after."""
-        named = self._named(terms)
-        return lambda r: (r.document_share >= READ_SHARE
-                          and (named is None or self.passages[r.passage].document in named))
-
-    def _named(self, terms: list[str]) -> frozenset[str] | None:
-        """The documents whose subjects (title words) the question names, when it names some but not
-        all: an answer comes from those only, so that "Where was Eitingon born?" is never answered
-        from a sentence about someone else in another article. None: any document."""
-        if len(self.documents) < 2:
-            return None
-        named = frozenset(name for t in terms for name in self._titled.get(t, ()))
-        return named if named and len(named) < len(self.documents) else None
-
-    def reading_inputs(self, qtype, terms: list[str], ranked: list[Ranked], readable=None):
-        """What the reader is given: the question's type (with its governor as a search term), its
-        terms (with the subject's name when the question names it), the noun it asks for, and the
-        evidence of the top passages, only those ``readable`` says when it is given."""
-        noun = self.analyzer.term(qtype.noun, qtype.noun, False) if qtype.noun else None
-        if qtype.governor:
-            qtype = replace(qtype, governor=self.analyzer.term(qtype.governor, qtype.governor, False))
-        asked = frozenset(terms)
-        if ranked:
-            subject = self.title_terms[self.passages[ranked[0].passage].document]
-            asked = asked | subject if asked & subject else asked
-        weights = {t: self._idf(t) for t in terms}
-        evidence = [self._evidence(rank, r, self._coverage(weights, r))
-                    for rank, r in enumerate(ranked[:TOP_PASSAGES], 1) if readable is None or readable(r)]
-        return qtype, asked, noun, evidence
-
-    def _coverage(self, weights: dict[str, float], r: Ranked) -> float:
-        """The idf-weighted share of the question's terms the passage holds, leaving out its document's
-        title words, which say which article, not which sentence (alone, a biography names its subject
-        everywhere and their idf is near 0; in a folder it is high and would inflate the confidence)."""
-        title = self.title_terms[self.passages[r.passage].document]
-        kept = {t: w for t, w in weights.items() if t not in title} or weights
-        return sum(w for t, w in kept.items() if t in r.terms) / (sum(kept.values()) or 1.0)
 
     def _retrieve(self, question: str, depth: int, allowed: frozenset[str] | None):
         """Analyse the question and rank passages for it: (text, type, terms, known terms, ranked)."""
@@ -358,210 +308,15 @@ class Engine:
         qtype = classify(text)
         terms = self.question_terms(question)
         known = [t for t in terms if t in self.index]
-        ranked = self._rank(known, depth, qtype, set(terms), allowed, self._referred(text)) if known else []
+        ranked = (self.retriever.rank(known, depth, qtype, set(terms), allowed, self.retriever.referred(text))
+                  if known else [])
         return text, qtype, terms, known, ranked
-
-    def _referred(self, text: str) -> list[str]:
-        """The title terms of the documents a question's he/she/his/her can refer to (their subject is
-        a person referred to that way), when that is some documents but not all; else none."""
-        words = set(_WORD.findall(text.lower()))
-        referred = list(dict.fromkeys(name for w in sorted(words) for name in self._by_pronoun.get(w, ())))
-        if not referred or len(referred) == len(self.documents):
-            return []
-        return [t for name in referred for t in sorted(self.title_terms[name])]
 
     def prepare(self, question: str):
         """(question type, asked terms, noun, evidence) as ``ask`` computes them: for fitting the reader."""
         text, qtype, terms, _, ranked = self._retrieve(without_surrogates(question.strip()), RERANK_DEPTH,
                                                        None)
-        return self.reading_inputs(qtype, terms, ranked)
-
-    def _allowed(self, documents: list[str] | None) -> frozenset[str] | None:
-        """The chosen documents, checked; None means all of them."""
-        if not documents:
-            return None
-        if unknown := [d for d in documents if d not in self.title_terms]:
-            raise NotFound(f"no document named {unknown[0]!r}: use one of "
-                           f"{', '.join(self.document_names)}.", documents=self.document_names)
-        return frozenset(documents)
-
-    def _search(self, terms: list[str], depth: int, allowed: frozenset[str] | None) -> list:
-        """BM25's best ``depth`` passages, within the allowed documents (searched deeper until found)."""
-        if allowed is None:
-            return self.index.search(terms, depth)
-        limit = depth
-        while True:
-            found = self.index.search(terms, limit)
-            kept = [h for h in found if self.passages[h.passage].document in allowed]
-            if len(kept) >= depth or len(found) < limit:
-                return kept[:depth]
-            limit *= 8
-
-    def _rank(self, terms: list[str], depth: int, qtype, asked: set[str],
-              allowed: frozenset[str] | None, referred: list[str] = ()) -> list[Ranked]:
-        """BM25 candidates, with the answer-type bonus and the document prior (for which a pronoun
-        counts as the name of the subjects it can refer to), best first."""
-        found = self._search(terms, depth, allowed)
-        shares = {}
-        if self.document_index is not None:
-            scores = dict.fromkeys(self.document_names, 0.0)
-            for h in self.document_index.search(terms + list(referred), len(self.document_names)):
-                scores[self.document_names[h.passage]] = h.score
-            if allowed is not None:
-                scores = {n: s for n, s in scores.items() if n in allowed}
-            shares = document_shares(scores)
-        out = []
-        context = self._context(terms, found)
-        for h, (credit, credited) in zip(found, context, strict=True):
-            p = self.passages[h.passage]
-            label = None
-            if qtype.labels:
-                label = next((e.label for e, w in zip(p.entities, self.entity_terms[h.passage], strict=True)
-                              if fits(qtype, e) and not (w and w <= asked)), None)
-            out.append(Ranked(h.passage, h.score, h.terms, label, shares.get(p.document, 1.0),
-                              self._role_label(qtype, h, asked) if label or qtype.defines else None,
-                              credit, credited))
-        return rerank(out)
-
-    def _context(self, terms: list[str], found: list) -> list[tuple[float, tuple[str, ...]]]:
-        """Each hit's credit for the question terms it lacks that the sentence before it holds (a share
-        of their BM25 weight there: the sentence may go on about what that one named), and those terms."""
-        if not found:
-            return []
-        before = self._previous[[h.passage for h in found]].tolist()
-        credit = [0.0] * len(found)
-        credited: list[list[str]] = [[] for _ in found]
-        for t in terms:
-            lacking = [i for i, h in enumerate(found) if t not in h.terms and before[i] >= 0]
-            if not lacking:
-                continue
-            for i, weight in zip(lacking, self.index.held_weights(t, [before[i] for i in lacking]),
-                                 strict=True):
-                if weight:
-                    credit[i] += weight
-                    credited[i].append(t)
-        return [(c * CONTEXT_WEIGHT, tuple(ts)) for c, ts in zip(credit, credited, strict=True)]
-
-    def _role_label(self, qtype, hit, asked: set[str]) -> str | None:
-        """The label of a candidate of the asked kind that plays the wh-word's part in the passage
-        ("description" for a phrase saying what the name a "Who was X?" asks about is)."""
-        p = self.passages[hit.passage]
-        if p.syntax is None or qtype.form is None:
-            return None
-        at = self._token_at[hit.passage]
-        matched = {at[s] for t, s, _ in self.passage_terms[hit.passage] if t in hit.terms and s in at}
-        for span in self.spans[hit.passage]:
-            wanted = qtype.defines or span.label and fits(qtype, span)
-            if (wanted and not (span.terms and span.terms <= asked)
-                    and fills_asked_role(qtype.form, p.syntax.arcs, span.head,
-                                         [m for m in matched if not span.first <= m <= span.last])):
-                return span.label or "description"
-        return None
-
-    def _matched(self, r: Ranked) -> list[tuple[str, int, int]]:
-        return [(t, s, e) for t, s, e in self.passage_terms[r.passage] if t in r.terms]
-
-    def _evidence(self, rank: int, r: Ranked, coverage: float) -> Evidence:
-        """What the reader needs of one ranked passage (``coverage``: idf-weighted share of the
-        question's terms it holds), all computed at index time but the match."""
-        p = self.passages[r.passage]
-        at = self._token_at[r.passage]
-        matched = frozenset(at[s] for _, s, _ in self._matched(r) if s in at)
-        arcs = p.syntax.arcs if p.syntax else []
-        return Evidence(rank, r.score, coverage, p.text, self._rare(r.passage), arcs, matched,
-                        self.token_terms[r.passage], self.words[r.passage], self.title_terms[p.document],
-                        self._rare(r.passage, "reasons"), self._rare(r.passage, "manners"), p.tokens,
-                        self._tree(r.passage, arcs))
-
-    def _tree(self, passage: int, arcs: list) -> list[list[int]]:
-        """The passage's dependency tree as neighbour lists, made the first time it is read."""
-        tree = self._trees.get(passage)
-        if tree is None:
-            tree = self._trees[passage] = tree_neighbours(arcs)
-        return tree
-
-    def _rare(self, passage: int, pool: str = "spans") -> list[Span]:
-        """The passage's candidates of one pool (``self.pools``: entities and phrases, reasons or
-        manners) with their rarity (mean idf of their terms as a share of the highest), from this
-        corpus's idf: spans are kept per document, unchanged across rebuilds, while idf moves with
-        every article added, so it is set here, once per passage, pool and engine."""
-        spans = self._rarity.get((passage, pool))
-        if spans is None:
-            if not self._top_idf:
-                self._top_idf = self._idf("") or 1.0
-            spans = [replace(s, rarity=sum(self._idf(t) for t in s.terms) / len(s.terms) / self._top_idf)
-                     if s.terms else s for s in self.pools[pool][passage]]
-            self._rarity[(passage, pool)] = spans
-        return spans
-
-    def _idf(self, term: str) -> float:
-        """The term's idf; a term the corpus lacks weighs as much as the rarest possible one."""
-        idf = self.index.idf(term)
-        if idf is None:
-            n = self.index.size
-            idf = math.log(1 + (n + 0.5) / 0.5)
-        return idf
-
-    def _ranked(self, rank: int, r: Ranked, context: int = 0, explained: bool = True) -> RankedPassage:
-        p = self.passages[r.passage]
-        matches = [self._match(r.passage, t, s, e) for t, s, e in self._matched(r)]
-        why = explain(self.index, r, self._written(r, matches)) if explained else None
-        ranked = RankedPassage(rank, r.score, p.text, p.document, p.section, p.sentence_index, p.entities,
-                               matches, why, p.key, self.titles[p.document])
-        if context:
-            ranked.before = self._neighbours(r.passage, context, -1)[::-1]
-            ranked.after = self._neighbours(r.passage, context, 1)
-        return ranked
-
-    def _written(self, r: Ranked, matches: list[dict]) -> dict[str, str]:
-        """Each matched term, quoted, as the passage writes it (context terms as the sentence before
-        does): "'died'", or for a pronoun "'Eitingon', as 'He' (Nahum Eitingon),"."""
-        words: dict[str, str] = {}
-        for m in matches:
-            words.setdefault(m["term"], self._shown(r.passage, m))
-        before = int(self._previous[r.passage])
-        if r.context_terms and before >= 0:
-            wanted = set(r.context_terms) - set(words)
-            for t, s, e in self.passage_terms[before]:
-                if t in wanted:
-                    words.setdefault(t, self._shown(before, self._match(before, t, s, e)))
-        return words
-
-    def _shown(self, i: int, match: dict) -> str:
-        p = self.passages[i]
-        word = p.text[match["start"]:match["end"]]
-        if "refers_to" not in match:
-            return f"'{word}'"
-        antecedent = self._antecedents[i]
-        if antecedent is not None and antecedent[0] == match["start"]:
-            names = antecedent[3]
-        else:
-            names = self._title_words[p.document]
-        return f"'{names.get(match['term'], match['term'])}', as '{word}' ({match['refers_to']}),"
-
-    def _neighbours(self, at: int, n: int, step: int) -> list[Neighbour]:
-        """Up to ``n`` sentences of the same document on one side of position ``at``, nearest first
-        (the engine keeps each document's passages together, in reading order)."""
-        document, out = self.passages[at].document, []
-        for i in range(at + step, at + step * (n + 1), step):
-            if not 0 <= i < len(self.passages) or self.passages[i].document != document:
-                break
-            q = self.passages[i]
-            out.append(Neighbour(q.key, q.sentence_index, q.text))
-        return out
-
-    def _match(self, i: int, term: str, start: int, end: int) -> dict:
-        """Where a question term occurs in passage ``i``: the word without a possessive ("Eitingon′s" ->
-        "Eitingon"), and for a pronoun that stands for the document's subject or for the previous
-        sentence's ("It" for "The Anglo-Norman language"), what it refers to."""
-        p = self.passages[i]
-        match = {"term": term, "start": start, "end": start + len(strip_possessive(p.text[start:end]))}
-        antecedent = self._antecedents[i]
-        if p.subject_ref == (start, end):
-            match["refers_to"] = self.titles[p.document]
-        elif antecedent is not None and antecedent[:2] == (start, end):
-            match["refers_to"] = antecedent[2]
-        return match
+        return self.evidence.inputs(qtype, terms, ranked)
 
 
 def _chained(lists) -> list:
@@ -571,17 +326,3 @@ def _chained(lists) -> list:
 
 def _joined(arrays: list[np.ndarray], dtype=np.int32) -> np.ndarray:
     return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
-
-
-def _listing(terms: list[str], most: int = 8, width: int = 30) -> str:
-    """A short, readable list of terms for a message, however long the question was."""
-    shown = [t if len(t) <= width else t[: width - 1] + "…" for t in terms[:most]]
-    return ", ".join(shown) + (f" and {len(terms) - most} more" if len(terms) > most else "")
-
-
-def build_passages(nlp, documents: list[Document], progress: bool = False) -> list[Passage]:
-    """Parse the documents into passages with consistent entities and subject references."""
-    passages = parse(nlp, documents, progress=progress)
-    make_entities_consistent(passages)
-    mark_subject_references(passages, {d.name: d.title for d in documents})
-    return passages

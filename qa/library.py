@@ -13,7 +13,7 @@ from pathlib import Path
 from .cache import Store, decode, document_key, encode
 from .corpus import Document, corpus_files, read_bytes, read_document
 from .errors import CorpusError
-from .passages import Passage, by_document, link_neighbours
+from .passages import Passage, build_passages, by_document, link_neighbours
 
 log = logging.getLogger(__name__)
 
@@ -136,8 +136,6 @@ class Library:
         return out
 
     def _parse(self, documents: list[Document]) -> dict[str, list[Passage]]:
-        from .engine import build_passages
-
         started = time.perf_counter()
         passages = build_passages(self.nlp, documents, self.progress)
         log.info("parsed %d passages from %d document(s) in %.1f s", len(passages), len(documents),

@@ -251,3 +251,11 @@ def mark_subject_references(passages: list[Passage], titles: dict[str, str]) -> 
         for p in group:
             p.subject_ref = next(((s, e) for s, e, _, _ in p.tokens
                                   if p.text[s:e].lower() in pronouns), None)
+
+
+def build_passages(nlp, documents: list[Document], progress: bool = False) -> list[Passage]:
+    """Parse the documents into passages with consistent entities and subject references."""
+    passages = parse(nlp, documents, progress=progress)
+    make_entities_consistent(passages)
+    mark_subject_references(passages, {d.name: d.title for d in documents})
+    return passages

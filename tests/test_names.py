@@ -65,7 +65,7 @@ def test_the_generator_keeps_capitalised_instances_with_their_labels(tmp_path):
 
 
 def test_indexed_passages_carry_the_revised_labels(nlp):
-    from qa.engine import build_passages
+    from qa.passages import build_passages
 
     text = ("Rivers\n\nThe Rhine flows past Basel. Barges carry coal on the Rhine. The Rhine reaches the "
             "sea near Rotterdam. William landed in Normandy. Normandy lies in France. Her sister Sofia "

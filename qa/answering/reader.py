@@ -128,7 +128,7 @@ class Reading:
 
 def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Span]:
     """Every candidate of one passage (entities first, then parse phrases of other extents); their
-    rarity depends on the whole corpus, so the engine sets it when it reads (``Engine._rare``)."""
+    rarity depends on the whole corpus, so it is set when one is read (``EvidenceBuilder.rare``)."""
     out, seen = [], set()
 
     def span(start: int, end: int, first: int, last: int, label: str | None,
