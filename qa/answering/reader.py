@@ -46,12 +46,14 @@ FEATURES = ("bias", "fits_type", "typed_other", "entity_untyped", "phrase_untype
             "third_passage", "score_ratio", "coverage", "length", "proper", "number", "subject",
             "object", "words_around", "child_of_match", "date_untyped", "apposition",
             "asked_subject", "asked_object", "asked_copula", "question_preposition", "title_only",
-            "rarity", "sibling_of_match", "verb_governs", "kind_of_noun", "asked_preposition", "named_as")
+            "rarity", "sibling_of_match", "verb_governs", "kind_of_noun", "asked_preposition", "named_as",
+            "conjunct_of_match")
 # English words with which a question asks for a name ("What is X called?") and a text gives one
 # ("the so-called Rhine knee", "known as Leonid"): the word or two before a name that introduce it
 ASKS_NAME = frozenset({"called", "known", "named", "name", "names", "term", "termed", "nicknamed"})
 INTRODUCE_NAME = frozenset({"called", "named", "termed", "dubbed", "nicknamed", "so-called", "titled"})
 AS_NAME = frozenset({"known", "referred", "designated", "described", "styled"})  # "... as X"
+BESIDES = frozenset({"other", "else", "besides", "another", "apart", "except"})  # "what other river?"
 QUOTES = frozenset("\"'“”‘’«»")
 WINDOW = 4  # words either side of a candidate where question words count as around it
 CONFIDENCE_FEATURES = ("bias", "score", "margin", "coverage", "score_ratio", "typed", "fits_type")
@@ -332,7 +334,24 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
         float(kind_of_noun),
         float(asked_preposition),
         float(named_as),
+        float(not qtype.words.isdisjoint(BESIDES) and _conjunct_of_match(ev, span, head_dep, head_head)),
     ]
+
+
+def _conjunct_of_match(ev: Evidence, span: Span, head_dep: str, head_head: int) -> bool:
+    """Whether the candidate is coordinated with a matched word ("viniculture and tourism" for
+    "Besides viniculture, what ...?"): the question names one of a list and asks for another."""
+    arcs = ev.arcs
+    mine = _coordination(arcs, span.head)
+    return any(_coordination(arcs, m) == mine and not span.first <= m <= span.last
+               for m in ev.matched if m < len(arcs) and (arcs[m][1] == "conj" or head_dep == "conj"))
+
+
+def _coordination(arcs, i: int) -> int:
+    """The first item of the list ("A, B and C") the token is an item of: itself when it is in none."""
+    while arcs[i][1] == "conj" and arcs[i][2] != i:
+        i = arcs[i][2]
+    return i
 
 
 def _introduced_as_name(ev: Evidence, span: Span) -> bool:
