@@ -171,7 +171,7 @@ def trimmed(ev: Evidence, span: Span, asked: frozenset[str]) -> Span | None:
     """The phrase without the question's words at its edges ("the famous rock Lorelei" for "What is the
     famous rock ...?" -> "Lorelei", "the 11th century" for "In what century ...?" -> "11th"): a SQuAD
     answer is the shortest span that answers, and what the question already says answers nothing."""
-    if span.label is not None or not ev.tokens or not span.terms & asked or span.terms <= asked:
+    if span.label is not None or span.terms.isdisjoint(asked) or span.terms <= asked or not ev.tokens:
         return None
     terms = ev.token_terms
     first, last = span.first, span.last
