@@ -68,7 +68,8 @@ def test_the_held_out_figure_scores_each_article_with_a_reader_fitted_on_the_oth
     figures = fit.held_out(engine, questions)
     assert engine.reader is fitted
     assert figures["total"] == len(questions) == 706
-    # fitted on one article, the reader scores about what answering nothing does (45.1 against 45.3)
-    assert 40.0 < figures["f1"] < 50.0 and figures["answer_nothing"] == pytest.approx(45.3, abs=0.1)
+    # fitted on one article, the reader scores a little above what answering nothing does (50.8
+    # against 45.3 since phrases are trimmed of the question's words and listed items count)
+    assert 45.3 < figures["f1"] < 60.0 and figures["answer_nothing"] == pytest.approx(45.3, abs=0.1)
     fit.main(["--held-out"])
     assert capsys.readouterr().out.startswith(f"f1 {figures['f1']:.1f} ")

@@ -76,15 +76,20 @@ SETS = {"article": ROOT / "corpus", "marie_curie": ROOT / "corpus" / "generalisa
 # and "Coyoacán" again, the refit's threshold falling 0.336 -> 0.325), false abstention 0.244.
 # A person's name running on into a matched name as its compound is part of the asked name, no answer
 # ("Leonid" of "Leonid Eitingon′s close friend"): EM 0.500 -> 0.512, F1 0.520 -> 0.531; Curie unchanged.
+# Raised with phrases trimmed of the question's words at their edges and items listed with a matched
+# word counted for "what other ...?" (reader.py), refitted: EM 0.512 -> 0.523, F1 0.539 -> 0.551, false
+# abstention 0.244 -> 0.233 ("Coyoacán" answered at the threshold 0.262); Curie EM and F1 unchanged,
+# false abstention 0.222 -> 0.178 (two wrong answers given instead of none: "the French physicist",
+# "research").
 FLOORS = {
-    "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.511,
-                "f1": 0.538, "abstention": 0.714},
+    "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.522,
+                "f1": 0.550, "abstention": 0.714},
     "marie_curie": {"hit1": 0.733, "hit3": 0.755, "hit5": 0.799, "mrr": 0.753, "em": 0.511,
                     "f1": 0.533, "abstention": 0.714},
 }
 CEILINGS = {
-    "article": {"false_abstention": 0.245},
-    "marie_curie": {"false_abstention": 0.223},
+    "article": {"false_abstention": 0.234},
+    "marie_curie": {"false_abstention": 0.178},
 }
 # SQuAD 2.0's official figures (percent) on the development articles, which the reader is fitted on.
 # With the context credit the refit threshold falls from 0.314 to 0.300 and 250 questions are answered
@@ -123,9 +128,15 @@ CEILINGS = {
 # for 0.10 at most): the refit threshold falls 0.325 -> 0.313 and 274 questions are answered, not 255,
 # now that places such as "Normandy" and "the Rhine" are candidates for where-questions, the adversarial
 # unanswerable ones too. Held-out F1 49.6 -> 49.3 (the Rhine fold's threshold rose 0.347 -> 0.388).
-SQUAD_FLOORS = {"f1": 53.913, "exact": 51.132, "HasAns_f1": 35.914, "NoAns_f1": 75.624, "hit1": 0.755,
-                "precision": 0.539}
-SQUAD_CEILINGS = {"calibration_gap": 0.062}
+# Phrases trimmed of the question's words at their edges ("Lorelei" of "the famous rock Lorelei") and
+# items listed with a matched word counted when the question asks for another ("tourism" for "Besides
+# viniculture, what ...?"), refitted (issue 9): F1 53.9 -> 54.7, EM 51.1 -> 51.7, HasAns F1 35.9 ->
+# 41.6; held-out F1 49.3 -> 50.8 (HasAns 17.1 -> 22.2). The refit threshold falls 0.313 -> 0.262 and 330
+# questions are answered, not 274: NoAns 75.6 -> 70.6 and precision 0.540 -> 0.515 (both floors drop)
+# and the calibration gap 0.061 -> 0.071 (ceiling 0.062 -> 0.071; issue 9 asks for 0.10 at most).
+SQUAD_FLOORS = {"f1": 54.735, "exact": 51.698, "HasAns_f1": 41.562, "NoAns_f1": 70.624, "hit1": 0.755,
+                "precision": 0.514}
+SQUAD_CEILINGS = {"calibration_gap": 0.071}
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own;
 # 0.023 since the context credit, one Curie question (of 45): "What was Marie Curie's profession?" is
 # a near tie (7.29 / 7.21) that "They were Marie Curie, Pierre Curie and Henri Becquerel." (two Curies)

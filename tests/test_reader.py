@@ -343,3 +343,36 @@ def test_a_first_name_running_on_into_the_asked_name_is_not_an_answer(engine):
     assert "Leonid" in {s.text for s in evidence[0].spans}
     assert "Leonid" not in {s.text for _, ev, s, _ in ranked if ev.rank == 1}
     assert ranked[0][2].text == "Gen Pavel Sudoplatov"
+
+
+def _reading(tmp_path, text: str, question: str):
+    """The reader's candidates for a question over a one-article corpus, parsed by the real pipeline."""
+    from qa.engine import Engine
+
+    (tmp_path / "probe.txt").write_text(f"Probe\n\n{text}\n", encoding="utf-8")
+    engine = Engine.from_corpus(tmp_path)
+    qtype, asked, noun, evidence = engine.prepare(question)
+    return evidence, engine.reader.candidates(qtype, asked, noun, evidence)
+
+
+def test_a_phrase_is_also_a_candidate_without_the_question_s_words_at_its_edges(tmp_path):
+    """"silver chains" for "What were the chains made of?": the chains are given, "silver" answers."""
+    evidence, ranked = _reading(tmp_path, "The prisoner was confined with silver chains in the tower.",
+                                "What were the prisoner's chains made of?")
+    texts = [s.text for _, _, s, _ in ranked]
+    assert "silver chains" in texts and "silver" in texts
+    assert "silver" not in {s.text for ev in evidence for s in ev.spans}  # the reader's, per question
+    assert "the tower" in texts and "tower" not in texts  # nothing asked at its edges, nothing cut
+
+
+def test_a_candidate_listed_with_a_matched_word_counts_when_the_question_asks_for_another(tmp_path):
+    """"Besides viniculture, what ...?" names one item of "viniculture and tourism" and wants the other."""
+    text = "The dominant economic sectors in the valley are viniculture and tourism."
+    at = FEATURES.index("conjunct_of_match")
+    question = "Besides viniculture, what is a dominant economic sector of the valley?"
+    _, ranked = _reading(tmp_path, text, question)
+    marked = {s.text: x[at] for _, _, s, x in ranked}
+    assert marked["tourism"] == 1.0 and set(marked.values()) == {0.0, 1.0}
+    assert ranked[0][2].text == "tourism"
+    _, plain = _reading(tmp_path, text, "What is a dominant economic sector of the valley?")
+    assert {s.text: x[at] for _, _, s, x in plain}["tourism"] == 0.0

@@ -17,7 +17,7 @@ import json
 import math
 import operator
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
@@ -46,12 +46,14 @@ FEATURES = ("bias", "fits_type", "typed_other", "entity_untyped", "phrase_untype
             "third_passage", "score_ratio", "coverage", "length", "proper", "number", "subject",
             "object", "words_around", "child_of_match", "date_untyped", "apposition",
             "asked_subject", "asked_object", "asked_copula", "question_preposition", "title_only",
-            "rarity", "sibling_of_match", "verb_governs", "kind_of_noun", "asked_preposition", "named_as")
+            "rarity", "sibling_of_match", "verb_governs", "kind_of_noun", "asked_preposition", "named_as",
+            "conjunct_of_match")
 # English words with which a question asks for a name ("What is X called?") and a text gives one
 # ("the so-called Rhine knee", "known as Leonid"): the word or two before a name that introduce it
 ASKS_NAME = frozenset({"called", "known", "named", "name", "names", "term", "termed", "nicknamed"})
 INTRODUCE_NAME = frozenset({"called", "named", "termed", "dubbed", "nicknamed", "so-called", "titled"})
 AS_NAME = frozenset({"known", "referred", "designated", "described", "styled"})  # "... as X"
+BESIDES = frozenset({"other", "else", "besides", "another", "apart", "except"})  # "what other river?"
 QUOTES = frozenset("\"'“”‘’«»")
 WINDOW = 4  # words either side of a candidate where question words count as around it
 CONFIDENCE_FEATURES = ("bias", "score", "margin", "coverage", "score_ratio", "typed", "fits_type")
@@ -133,12 +135,7 @@ def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Sp
 
     def span(start: int, end: int, first: int, last: int, label: str | None,
              within: str | None = None) -> Span:
-        head = next((i for i in range(first, last + 1)
-                     if not first <= arcs[i][2] <= last or arcs[i][2] == i), last)
-        words = frozenset(t for t in token_terms[first:last + 1] if t)
-        aside = arcs[head][1] == "appos" or _bracketed(text, start, end)
-        return Span(text[start:end], start, end, first, last, head, label, words, aside=aside,
-                    doer=_subject_like(arcs, head), within=within)
+        return _span(text, arcs, token_terms, start, end, first, last, label, within)
 
     extents = []
     if entities and arcs:
@@ -156,6 +153,48 @@ def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Sp
             within = next((label for s, e, label in extents if s <= start and end <= e), None)
             out.append(span(start, end, first, last, None, within))
             seen.add((start, end))
+    return out
+
+
+def _span(text: str, arcs, token_terms, start: int, end: int, first: int, last: int, label: str | None,
+          within: str | None = None) -> Span:
+    """The candidate over tokens [first, last] (characters [start, end)), its head read off the parse."""
+    head = next((i for i in range(first, last + 1)
+                 if not first <= arcs[i][2] <= last or arcs[i][2] == i), last)
+    words = frozenset(t for t in token_terms[first:last + 1] if t)
+    aside = arcs[head][1] == "appos" or _bracketed(text, start, end)
+    return Span(text[start:end], start, end, first, last, head, label, words, aside=aside,
+                doer=_subject_like(arcs, head), within=within)
+
+
+def trimmed(ev: Evidence, span: Span, asked: frozenset[str]) -> Span | None:
+    """The phrase without the question's words at its edges ("the famous rock Lorelei" for "What is the
+    famous rock ...?" -> "Lorelei", "the 11th century" for "In what century ...?" -> "11th"): a SQuAD
+    answer is the shortest span that answers, and what the question already says answers nothing."""
+    if span.label is not None or span.terms.isdisjoint(asked) or span.terms <= asked or not ev.tokens:
+        return None
+    terms = ev.token_terms
+    first, last = span.first, span.last
+    while first < last and (terms[first] is None or terms[first] in asked):
+        first += 1
+    while last > first and (terms[last] is None or terms[last] in asked):
+        last -= 1
+    if (first, last) == (span.first, span.last):
+        return None
+    start, end = ev.tokens[first][0], ev.tokens[last][1]
+    return replace(_span(ev.text, ev.arcs, terms, start, end, first, last, None, span.within),
+                   rarity=span.rarity)
+
+
+def _shortened(ev: Evidence, asked: frozenset[str]) -> list[Span]:
+    """The passage's phrases ``trimmed`` of the question's words, each extent once and none already a
+    candidate."""
+    seen, out = {(s.start, s.end) for s in ev.spans}, []
+    for span in ev.spans:
+        short = trimmed(ev, span, asked)
+        if short is not None and (short.start, short.end) not in seen:
+            seen.add((short.start, short.end))
+            out.append(short)
     return out
 
 
@@ -295,7 +334,24 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
         float(kind_of_noun),
         float(asked_preposition),
         float(named_as),
+        float(not qtype.words.isdisjoint(BESIDES) and _conjunct_of_match(ev, span, head_dep, head_head)),
     ]
+
+
+def _conjunct_of_match(ev: Evidence, span: Span, head_dep: str, head_head: int) -> bool:
+    """Whether the candidate is coordinated with a matched word ("viniculture and tourism" for
+    "Besides viniculture, what ...?"): the question names one of a list and asks for another."""
+    arcs = ev.arcs
+    mine = _coordination(arcs, span.head)
+    return any(_coordination(arcs, m) == mine and not span.first <= m <= span.last
+               for m in ev.matched if m < len(arcs) and (arcs[m][1] == "conj" or head_dep == "conj"))
+
+
+def _coordination(arcs, i: int) -> int:
+    """The first item of the list ("A, B and C") the token is an item of: itself when it is in none."""
+    while arcs[i][1] == "conj" and arcs[i][2] != i:
+        i = arcs[i][2]
+    return i
 
 
 def _introduced_as_name(ev: Evidence, span: Span) -> bool:
@@ -470,6 +526,8 @@ class Reader:
         for ev in evidence:
             pool = ev.reasons if qtype.kind == "why" else ev.manners if qtype.kind == "how" else ev.spans
             near = Nearness.of(ev) if pool else None
+            if pool is ev.spans:
+                pool = pool + _shortened(ev, asked)
             for span in pool:
                 if span.terms and span.terms <= asked:
                     continue
