@@ -73,3 +73,14 @@ def test_the_held_out_figure_scores_each_article_with_a_reader_fitted_on_the_oth
     assert 45.3 < figures["f1"] < 60.0 and figures["answer_nothing"] == pytest.approx(45.3, abs=0.1)
     fit.main(["--held-out"])
     assert capsys.readouterr().out.startswith(f"f1 {figures['f1']:.1f} ")
+
+
+def test_the_fit_command_rejects_an_unknown_option_before_it_builds_anything(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        fit.main(["--heldout"])
+    assert stop.value.code == 2 and "unrecognized arguments: --heldout" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        fit.main(["--help"])
+    assert stop.value.code == 0 and "--held-out" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []

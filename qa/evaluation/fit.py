@@ -14,6 +14,7 @@ Newton's method with a small L2 penalty: deterministic, so the file is reproduci
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -173,17 +174,24 @@ def held_out(engine, questions, articles=None) -> dict:
 
 
 def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m qa.evaluation.fit", description=(
+        "Fit the reader's model on the SQuAD 2.0 development articles and write it, or with "
+        "--held-out print the two-fold by-article figures instead."))
+    parser.add_argument("out", nargs="?", type=Path, default=reading.MODEL_FILE,
+                        help=f"where to write the model (default {reading.MODEL_FILE})")
+    parser.add_argument("--held-out", action="store_true",
+                        help="fit on one article, score the other, both ways; write nothing")
+    args = parser.parse_args(argv)
     engine, questions = build()
-    if argv[:1] == ["--held-out"]:
+    if args.held_out:
         figures = held_out(engine, questions)
         print(" ".join(f"{k} {figures[k]:.1f}" for k in ("f1", "exact", "HasAns_f1", "NoAns_f1",
                                                           "answer_nothing")),
               f"precision {figures['precision']:.3f} answered {figures['answered']}")
         return
     model = fit(engine, questions)
-    out = Path(argv[0]) if argv else reading.MODEL_FILE
-    out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {out}: threshold {model['threshold']}")
+    args.out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}: threshold {model['threshold']}")
 
 
 if __name__ == "__main__":
