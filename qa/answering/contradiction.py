@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from . import opposites, times
+from .answer import OBJECT_FORM, SUBJECT_FORM, QuestionType
+from .roles import other_doer, swapped
 
 NEAR = 2  # dependency edges from the opposite to a word of the question, at most
 
@@ -30,3 +32,21 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
         if dates and not any(times.overlaps(q, d) for q in qtype.times for d in dates):
             return f"its passage gives {dates[0][2]!r} where the question says {qtype.times[0][2]!r}"
     return None
+
+
+def roles_swapped(qtype: QuestionType, ev, span) -> str | None:
+    """How the passage gives the question's words the candidate's part ("Who replaced X?" against
+    "X replaced Y") or names another doer of its verb (SQuAD 2.0's entity swaps), or None; a passive
+    question, or one whose wh-word comes late ("X descends from what sea?"), is left alone."""
+    if qtype.passive or not qtype.fronted or not ev.arcs:
+        return None
+    outside = [m for m in ev.matched if not span.first <= m <= span.last]
+    if (at := swapped(qtype.form, ev.arcs, span.head, outside)) is not None:
+        return f"its passage has {span.text!r} and {ev.words[at]!r} the other way round from the question"
+    if qtype.form == OBJECT_FORM and (at := other_doer(ev.arcs, span.head, outside)) is not None:
+        return f"its passage has {ev.words[at]!r} doing what the question says another does"
+    if (qtype.form == SUBJECT_FORM
+            and (at := other_doer(ev.arcs, span.head, outside, "dobj", "subject")) is not None):
+        return f"its passage has {ev.words[at]!r} undergoing what the question says another does"
+    return None
+
