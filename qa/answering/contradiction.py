@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from . import opposites, times
+from . import directions, opposites, times
 from .answer import OBJECT_FORM, SUBJECT_FORM, QuestionType
 from .roles import other_doer, swapped
 
@@ -27,6 +27,8 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
             at = [i for i, f in enumerate(forms) if f & opposite and i < len(edges) and edges[i] <= NEAR]
             if at:
                 return f"its passage says {ev.words[at[0]]!r} where the question says {word!r}"
+    if qtype.directions and (otherwise := directions.said_otherwise(qtype.directions, ev)):
+        return otherwise
     if qtype.times:
         dates = [t for s in ev.spans if s.label == "DATE" for t in times.in_date(s.text)]
         if dates and not any(times.overlaps(q, d) for q in qtype.times for d in dates):
