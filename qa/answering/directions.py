@@ -8,7 +8,7 @@ import re
 
 EARLIER = frozenset({"before", "until", "till", "prior"})
 LATER = frozenset({"after", "since", "subsequent", "following"})
-TOWARDS = frozenset({"into", "onto", "toward", "towards"})
+TOWARDS = frozenset({"into", "onto", "toward", "towards", "to"})
 AWAY = frozenset({"from", "out"})
 OPPOSED = {**dict.fromkeys(EARLIER, LATER), **dict.fromkeys(LATER, EARLIER),
            **dict.fromkeys(TOWARDS, AWAY), **dict.fromkeys(AWAY, TOWARDS)}
