@@ -157,6 +157,7 @@ def dun(tmp_path_factory):
 @pytest.mark.parametrize(("question", "said", "asked"), [
     ("What ran out of Lake Dun?", "into", "out"),
     ("What ran into Lake Dun after the war?", "before", "after"),
+    ("What did the water of the Mor run out of?", "into", "out"),
 ])
 def test_a_preposition_of_opposite_sense_over_the_question_word_is_no_answer(dun, question, said, asked):
     result = dun.ask(question, min_confidence=0.0)

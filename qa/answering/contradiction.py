@@ -40,7 +40,12 @@ def roles_swapped(qtype: QuestionType, ev, span) -> str | None:
     """How the passage gives the question's words the candidate's part ("Who replaced X?" against
     "X replaced Y") or names another doer of its verb (SQuAD 2.0's entity swaps), or None; a passive
     question, or one whose wh-word comes late ("X descends from what sea?"), is left alone."""
-    if qtype.passive or not qtype.fronted or not ev.arcs:
+    if not ev.arcs:
+        return None
+    if qtype.preposition and (
+            otherwise := directions.stranded_otherwise(qtype.preposition, qtype.words, ev, span.head)):
+        return otherwise
+    if qtype.passive or not qtype.fronted:
         return None
     outside = [m for m in ev.matched if not span.first <= m <= span.last]
     if (at := swapped(qtype.form, ev.arcs, span.head, outside)) is not None:

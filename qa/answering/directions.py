@@ -50,3 +50,15 @@ def _under(arcs, i: int, top: int, depth: int = 6) -> bool:
             return False
         i = arcs[i][2]
     return False
+
+
+def stranded_otherwise(preposition: str | None, words: frozenset[str], ev, head: int) -> str | None:
+    """The candidate headed at ``head`` as the object of a preposition of opposite sense to the one
+    the question strands ("What sea does it flow out of?" against "it flows into the North Sea")."""
+    asked = "out" if preposition == "of" and "out" in words else preposition
+    if asked not in OPPOSED or ev.arcs[head][1] != "pobj":
+        return None
+    said = ev.words[ev.arcs[head][2]]
+    if said in OPPOSED[asked]:
+        return f"its passage says {said!r} where the question says {asked!r}"
+    return None
