@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering import opposites, times, wordnet_table
+from qa.answering import directions, opposites, times, wordnet_table
 
 ARTICLE = """River Wend
 
@@ -104,3 +104,73 @@ def test_the_antonym_table_is_derived_from_wordnets_data_files(tmp_path):
         b"00000400 30 v 01 close 0 001 ! 00000300 v 0101 | cause to close\r\n")
     data = wordnet_table.antonyms(tmp_path)
     assert data == b"close\topen\nlarge\tsmall\n"
+
+
+SWAPS = """River Mor
+
+The Mor flows through Baden into Lake Ise. The invading Saxons replaced the old Britons as the ruling class.
+
+By then the Mor had captured streams down to the Kell Mountains.
+"""
+
+
+@pytest.fixture(scope="module")
+def mor(tmp_path_factory):
+    from qa.engine import Engine
+
+    d = tmp_path_factory.mktemp("mor")
+    (d / "mor.txt").write_text(SWAPS, encoding="utf-8")
+    return Engine.from_corpus(d)
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("Who replaced the Saxons as the ruling class?", "the other way round from the question"),
+    ("What does Lake Ise flow through?", "'mor' doing what the question says another does"),
+    ("What captured the Kell Mountains?", "'streams' undergoing what the question says another does"),
+])
+def test_a_passage_giving_the_question_words_other_parts_is_no_answer(mor, question, said):
+    result = mor.ask(question, min_confidence=0.0)
+    assert result.answer is None and result.no_answer_code == "contradicted"
+    assert said in result.no_answer_reason
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Who replaced the old Britons as the ruling class?", "Saxons"),
+    ("What does the Mor flow through?", "Baden"),
+    ("What captured streams down to the Kell Mountains?", "Mor"),
+])
+def test_a_passage_with_the_parts_the_question_gives_is_read_as_before(mor, question, answer):
+    result = mor.ask(question, min_confidence=0.0)
+    assert result.no_answer_code is None and answer in result.answer.text
+
+
+@pytest.fixture(scope="module")
+def dun(tmp_path_factory):
+    from qa.engine import Engine
+
+    d = tmp_path_factory.mktemp("dun")
+    (d / "dun.txt").write_text("Lake Dun\n\nBefore the war, the water of the Mor ran into Lake Dun.\n",
+                               encoding="utf-8")
+    return Engine.from_corpus(d)
+
+
+@pytest.mark.parametrize(("question", "said", "asked"), [
+    ("What ran out of Lake Dun?", "into", "out"),
+    ("What ran into Lake Dun after the war?", "before", "after"),
+    ("What did the water of the Mor run out of?", "into", "out"),
+])
+def test_a_preposition_of_opposite_sense_over_the_question_word_is_no_answer(dun, question, said, asked):
+    result = dun.ask(question, min_confidence=0.0)
+    assert result.answer is None and result.no_answer_code == "contradicted"
+    assert f"says {said!r} where the question says {asked!r}" in result.no_answer_reason
+
+
+@pytest.mark.parametrize("question", ["What ran into Lake Dun?", "What ran into Lake Dun before the war?"])
+def test_the_same_preposition_over_the_question_word_is_read_as_before(dun, question):
+    result = dun.ask(question, min_confidence=0.0)
+    assert result.no_answer_code is None and "Mor" in result.answer.text
+
+
+def test_the_words_after_a_preposition_of_time_or_direction_are_read_from_the_question():
+    assert directions.in_question("What flows out of the former bay before 1900?") == (("out", "former"),)
+    assert directions.in_question("Who came after the conquest?") == (("after", "conquest"),)

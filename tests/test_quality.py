@@ -87,8 +87,12 @@ FLOORS = {
     "marie_curie": {"hit1": 0.733, "hit3": 0.755, "hit5": 0.799, "mrr": 0.753, "em": 0.511,
                     "f1": 0.533, "abstention": 0.714},
 }
+# Passages giving the question's words other parts or other doers, or a preposition of opposite sense
+# (contradiction.py, directions.py), withhold three wrong Eitingon answers to answerable questions
+# ("1981" for "When did Stalin die?" from "Eitingon died in 1981"): F1 unchanged, false abstention
+# 0.233 -> 0.267 (ceiling 0.234 -> 0.268); Curie unchanged.
 CEILINGS = {
-    "article": {"false_abstention": 0.234},
+    "article": {"false_abstention": 0.268},
     "marie_curie": {"false_abstention": 0.178},
 }
 # SQuAD 2.0's official figures (percent) on the development articles, which the reader is fitted on.
@@ -134,9 +138,17 @@ CEILINGS = {
 # 41.6; held-out F1 49.3 -> 50.8 (HasAns 17.1 -> 22.2). The refit threshold falls 0.313 -> 0.262 and 330
 # questions are answered, not 274: NoAns 75.6 -> 70.6 and precision 0.540 -> 0.515 (both floors drop)
 # and the calibration gap 0.061 -> 0.071 (ceiling 0.062 -> 0.071; issue 9 asks for 0.10 at most).
-SQUAD_FLOORS = {"f1": 54.735, "exact": 51.698, "HasAns_f1": 41.562, "NoAns_f1": 70.624, "hit1": 0.755,
-                "precision": 0.514}
-SQUAD_CEILINGS = {"calibration_gap": 0.071}
+# A passage giving the question's words the other part of their verb ("Who replaced X?" against "X
+# replaced Y"), another doer or undergoer of it, or a preposition of opposite sense over a word the
+# question's governs or over the candidate ("out of the bay" against "into the bay") gives no answer
+# (issue 9): 14 answers withheld, all to unanswerable questions; F1 54.7 -> 56.7, EM 51.7 -> 53.7,
+# NoAns 70.6 -> 75.0, precision 0.515 -> 0.538, HasAns the same; held-out F1 50.8 -> 51.5. The
+# calibration gap 0.071 -> 0.080 (ceiling 0.071 -> 0.081; issue 9 asks for 0.10 at most): the answers
+# withheld were wrong ones given 0.27-0.80, so the rest of those bins are right more often than their
+# confidence says.
+SQUAD_FLOORS = {"f1": 56.718, "exact": 53.681, "HasAns_f1": 41.562, "NoAns_f1": 74.999, "hit1": 0.755,
+                "precision": 0.537}
+SQUAD_CEILINGS = {"calibration_gap": 0.081}
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own;
 # 0.023 since the context credit, one Curie question (of 45): "What was Marie Curie's profession?" is
 # a near tie (7.29 / 7.21) that "They were Marie Curie, Pierre Curie and Henri Becquerel." (two Curies)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import opposites, times
+from . import directions, opposites, times
 
 PLACE = ("GPE", "LOC", "FAC")
 NUMBER = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
@@ -117,6 +117,8 @@ class QuestionType:
     # and the spans of years it names ("in the 11th century": 1000-1099)
     opposites: tuple[tuple[str, str, frozenset[str]], ...] = ()
     times: tuple[tuple[int, int, str], ...] = ()
+    directions: tuple[tuple[str, str], ...] = ()  # its prepositions of time or direction, and their words
+    fronted: bool = True  # the wh-word (after a preposition, if any) opens it: "form" is read from there
 
 
 YES_NO = "YES_NO"  # the label of a yes/no question's answer: "yes" or "no", not text of the passage
@@ -168,7 +170,8 @@ def classify(question: str) -> QuestionType:
                 preposition, governor = asked_preposition(q, wh.start())
                 return QuestionType(kind, () if defines else labels, form, words, passive, named, defines,
                                     asked_noun(q), preposition, governor, opposites.in_question(words),
-                                    times.in_question(q))
+                                    times.in_question(q), directions.in_question(q),
+                                    all(w in PREPOSITIONS for w in _WORD.findall(q[:wh.start()])))
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES or first in NEGATIVE_AUXILIARIES:
         # "be" and a past participle after it make it passive ("Was she freed?")

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from . import opposites, times
+from . import directions, opposites, times
+from .answer import OBJECT_FORM, SUBJECT_FORM, QuestionType
+from .roles import other_doer, swapped
 
 NEAR = 2  # dependency edges from the opposite to a word of the question, at most
 
@@ -25,8 +27,33 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
             at = [i for i, f in enumerate(forms) if f & opposite and i < len(edges) and edges[i] <= NEAR]
             if at:
                 return f"its passage says {ev.words[at[0]]!r} where the question says {word!r}"
+    if qtype.directions and (otherwise := directions.said_otherwise(qtype.directions, ev)):
+        return otherwise
     if qtype.times:
         dates = [t for s in ev.spans if s.label == "DATE" for t in times.in_date(s.text)]
         if dates and not any(times.overlaps(q, d) for q in qtype.times for d in dates):
             return f"its passage gives {dates[0][2]!r} where the question says {qtype.times[0][2]!r}"
     return None
+
+
+def roles_swapped(qtype: QuestionType, ev, span) -> str | None:
+    """How the passage gives the question's words the candidate's part ("Who replaced X?" against
+    "X replaced Y") or names another doer of its verb (SQuAD 2.0's entity swaps), or None; a passive
+    question, or one whose wh-word comes late ("X descends from what sea?"), is left alone."""
+    if not ev.arcs:
+        return None
+    if qtype.preposition and (
+            otherwise := directions.stranded_otherwise(qtype.preposition, qtype.words, ev, span.head)):
+        return otherwise
+    if qtype.passive or not qtype.fronted:
+        return None
+    outside = [m for m in ev.matched if not span.first <= m <= span.last]
+    if (at := swapped(qtype.form, ev.arcs, span.head, outside)) is not None:
+        return f"its passage has {span.text!r} and {ev.words[at]!r} the other way round from the question"
+    if qtype.form == OBJECT_FORM and (at := other_doer(ev.arcs, span.head, outside)) is not None:
+        return f"its passage has {ev.words[at]!r} doing what the question says another does"
+    if (qtype.form == SUBJECT_FORM
+            and (at := other_doer(ev.arcs, span.head, outside, "dobj", "subject")) is not None):
+        return f"its passage has {ev.words[at]!r} undergoing what the question says another does"
+    return None
+

@@ -494,6 +494,12 @@ def load_model(path: Path = MODEL_FILE) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def withheld(qtype: QuestionType, ev: Evidence, span: Span) -> str | None:
+    """How the best candidate's passage contradicts the question (it is then no answer), or None."""
+    return (contradiction.said_otherwise(qtype, ev, lambda: Nearness.of(ev).tree)
+            or contradiction.roles_swapped(qtype, ev, span))
+
+
 class Reader:
     """Scores candidates with the fitted model and turns the best into a calibrated answer."""
 
@@ -558,7 +564,7 @@ class Reader:
         if not ranked:
             return Reading(None, Reason.NO_CANDIDATE, DETAILS.get(qtype.kind))
         _, ev, span, _ = ranked[0]
-        if otherwise := contradiction.said_otherwise(qtype, ev, lambda: Nearness.of(ev).tree):
+        if otherwise := withheld(qtype, ev, span):
             return Reading(None, Reason.CONTRADICTED, otherwise)
         p = sigmoid(_dot(self.calibration, self.confidence_features(qtype, ranked)) + self.prior_shift)
         return self._offered(Answer(ev.text[span.start:span.end], span.label or "PHRASE", ev.rank,

@@ -11,6 +11,7 @@ from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM
 
 SUBJECTS = frozenset({"nsubj", "csubj"})
 OBJECTS = frozenset({"dobj", "nsubjpass", "dative", "oprd"})
+PASSIVE = frozenset({"nsubjpass", "auxpass", "agent"})
 
 
 def clause(arcs, verb: int) -> int:
@@ -58,4 +59,47 @@ def fills_asked_role(form: str | None, arcs, head: int, matched) -> bool:
         theirs = role(arcs, m)
         if m != head and theirs == (want[mine[0]], mine[1]):
             return True
+    return False
+
+
+def swapped(form: str | None, arcs, head: int, matched) -> int | None:
+    """A matched word holding the part the question gives its own words while the candidate headed at
+    ``head`` holds the one the wh-word asks for the other way round, in a clause whose verb is matched:
+    "Who replaced X?" read from "X replaced Y" (Y: an object, X: the subject). None when there is none."""
+    mine = role(arcs, head)
+    want = {SUBJECT_FORM: ("object", "subject"), OBJECT_FORM: ("subject", "object")}.get(form)
+    if mine is None or want is None or mine[0] != want[0]:
+        return None
+    verb = mine[1]
+    if any(a[1] in PASSIVE and a[2] == verb for a in arcs):
+        return None  # a passive's parts are read from the question's voice, which is not parsed
+    if not any(m == verb or arcs[m][1] == "conj" and clause(arcs, m) == verb for m in matched):
+        return None
+    return next((m for m in matched if m != head and role(arcs, m) == (want[1], verb)), None)
+
+
+def other_doer(arcs, head: int, matched, part: str = "nsubj", mine_as: str | None = None) -> int | None:
+    """The ``part`` (subject; or object, when the candidate is the subject: ``mine_as``) of the matched
+    active verb of the candidate headed at ``head`` when it is a noun none of whose words is matched:
+    "What does X flow into?" read from "Y flows into Z" names another doer."""
+    mine = role(arcs, head)
+    if mine is None or mine_as is not None and mine[0] != mine_as:
+        return None
+    verb = mine[1]
+    if verb not in matched or any(a[1] in PASSIVE and a[2] == verb for a in arcs):
+        return None
+    subject = next((i for i, a in enumerate(arcs) if a[1] == part and a[2] == verb), None)
+    if subject is None or subject == head or arcs[subject][0] not in ("NOUN", "PROPN"):
+        return None
+    return None if any(_under(arcs, m, subject) for m in matched) else subject
+
+
+def _under(arcs, i: int, top: int, depth: int = 8) -> bool:
+    """Whether token ``i`` is ``top`` or lies in its phrase (within ``depth`` arcs)."""
+    for _ in range(depth):
+        if i == top:
+            return True
+        if arcs[i][2] == i:
+            return False
+        i = arcs[i][2]
     return False

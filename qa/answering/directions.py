@@ -1,0 +1,64 @@
+"""Prepositions of opposite sense, before and after in time, towards and away in space ("before the
+conquest" against "after the conquest", "flows into the bay" against "flows out of the bay"): an
+English grammar's pairs (Quirk et al. 1985, ch. 9), so a passage can be checked against the question."""
+
+from __future__ import annotations
+
+import re
+
+EARLIER = frozenset({"before", "until", "till", "prior"})
+LATER = frozenset({"after", "since", "subsequent", "following"})
+TOWARDS = frozenset({"into", "onto", "toward", "towards", "to"})
+AWAY = frozenset({"from", "out"})
+OPPOSED = {**dict.fromkeys(EARLIER, LATER), **dict.fromkeys(LATER, EARLIER),
+           **dict.fromkeys(TOWARDS, AWAY), **dict.fromkeys(AWAY, TOWARDS)}
+SKIPPED = frozenset({"of", "to", "the", "a", "an", "its", "their", "his", "her"})
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+
+
+def in_question(q: str) -> tuple[tuple[str, str], ...]:
+    """(preposition, the first word after it but articles and "of"/"to") of each one with an opposite:
+    "flow out of the former bay" -> ("out", "former")."""
+    words = _WORD.findall(q.lower())
+    out = []
+    for i, w in enumerate(words):
+        if w in OPPOSED:
+            after = next((x for x in words[i + 1:] if x not in SKIPPED), None)
+            if after is not None and not after[0].isdigit():  # a year's before and after: times.py
+                out.append((w, after))
+    return tuple(out)
+
+
+def said_otherwise(pairs, ev) -> str | None:
+    """The passage's preposition of opposite sense over the word the question's follows, when it has
+    none of the question's own over it: "flows into the bay" for "flow out of the bay"."""
+    for preposition, word in pairs:
+        over = [i for i in range(len(ev.arcs)) if ev.words[i] in OPPOSED
+                and any(ev.words[t] == word and _under(ev.arcs, t, i) for t in ev.matched)]
+        said = {ev.words[i] for i in over}
+        if preposition not in said and said & OPPOSED[preposition]:
+            return f"its passage says {sorted(said & OPPOSED[preposition])[0]!r} where the question says " \
+                   f"{preposition!r}"
+    return None
+
+
+def _under(arcs, i: int, top: int, depth: int = 6) -> bool:
+    for _ in range(depth):
+        if i == top:
+            return True
+        if arcs[i][2] == i:
+            return False
+        i = arcs[i][2]
+    return False
+
+
+def stranded_otherwise(preposition: str | None, words: frozenset[str], ev, head: int) -> str | None:
+    """The candidate headed at ``head`` as the object of a preposition of opposite sense to the one
+    the question strands ("What sea does it flow out of?" against "it flows into the North Sea")."""
+    asked = "out" if preposition == "of" and "out" in words else preposition
+    if asked not in OPPOSED or ev.arcs[head][1] != "pobj":
+        return None
+    said = ev.words[ev.arcs[head][2]]
+    if said in OPPOSED[asked]:
+        return f"its passage says {said!r} where the question says {asked!r}"
+    return None
