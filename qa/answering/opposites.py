@@ -25,9 +25,11 @@ def table() -> dict[str, frozenset[str]]:
     return {w: frozenset(o) for w, o in out.items()}
 
 
+@lru_cache(maxsize=1 << 14)
 def forms(word: str) -> frozenset[str]:
     """The table's words that ``word`` can be, as written or inflected ("decreased": the adjective
-    "decreased" and the verb "decrease")."""
+    "decreased" and the verb "decrease"). Kept per word: the check reads every word of a passage at each
+    question, and an article's vocabulary is small."""
     words = table()
     found = {word} if word in words else set()
     for ending, base in DETACH:
