@@ -120,6 +120,17 @@ def extent(below: dict[int, list[int]], words: tuple[str, ...], top: int, skip: 
     return min(found), last
 
 
+def descends(arcs: list[Arc], i: int, top: int, depth: int) -> bool:
+    """Whether token ``i`` is ``top`` or lies in its phrase, within ``depth`` arcs up from ``i``."""
+    for _ in range(depth):
+        if i == top:
+            return True
+        if arcs[i][2] == i:
+            return False
+        i = arcs[i][2]
+    return False
+
+
 def subtree(arcs: list[Arc], top: int) -> set[int]:
     """The token indexes of ``top`` and everything that depends on it."""
     return under(dependents(arcs), top)

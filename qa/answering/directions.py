@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from ..syntax import descends
+
 EARLIER = frozenset({"before", "until", "till", "prior"})
 LATER = frozenset({"after", "since", "subsequent", "following"})
 TOWARDS = frozenset({"into", "onto", "toward", "towards", "to"})
@@ -34,22 +36,12 @@ def said_otherwise(pairs, ev) -> str | None:
     none of the question's own over it: "flows into the bay" for "flow out of the bay"."""
     for preposition, word in pairs:
         over = [i for i in range(len(ev.arcs)) if ev.words[i] in OPPOSED
-                and any(ev.words[t] == word and _under(ev.arcs, t, i) for t in ev.matched)]
+                and any(ev.words[t] == word and descends(ev.arcs, t, i, 6) for t in ev.matched)]
         said = {ev.words[i] for i in over}
         if preposition not in said and said & OPPOSED[preposition]:
             return f"its passage says {sorted(said & OPPOSED[preposition])[0]!r} where the question says " \
                    f"{preposition!r}"
     return None
-
-
-def _under(arcs, i: int, top: int, depth: int = 6) -> bool:
-    for _ in range(depth):
-        if i == top:
-            return True
-        if arcs[i][2] == i:
-            return False
-        i = arcs[i][2]
-    return False
 
 
 def stranded_otherwise(preposition: str | None, words: frozenset[str], ev, head: int) -> str | None:

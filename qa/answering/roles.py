@@ -7,6 +7,7 @@ clause ("Mercader attacked and fatally wounded Trotsky"), and a passive's "by" p
 
 from __future__ import annotations
 
+from ..syntax import descends
 from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM
 
 SUBJECTS = frozenset({"nsubj", "csubj"})
@@ -91,15 +92,4 @@ def other_doer(arcs, head: int, matched, part: str = "nsubj", mine_as: str | Non
     subject = next((i for i, a in enumerate(arcs) if a[1] == part and a[2] == verb), None)
     if subject is None or subject == head or arcs[subject][0] not in ("NOUN", "PROPN"):
         return None
-    return None if any(_under(arcs, m, subject) for m in matched) else subject
-
-
-def _under(arcs, i: int, top: int, depth: int = 8) -> bool:
-    """Whether token ``i`` is ``top`` or lies in its phrase (within ``depth`` arcs)."""
-    for _ in range(depth):
-        if i == top:
-            return True
-        if arcs[i][2] == i:
-            return False
-        i = arcs[i][2]
-    return False
+    return None if any(descends(arcs, m, subject, 8) for m in matched) else subject
