@@ -376,3 +376,19 @@ def test_a_candidate_listed_with_a_matched_word_counts_when_the_question_asks_fo
     assert ranked[0][2].text == "tourism"
     _, plain = _reading(tmp_path, text, "What is a dominant economic sector of the valley?")
     assert {s.text: x[at] for _, _, s, x in plain}["tourism"] == 0.0
+
+
+def test_the_phrase_terms_kept_per_passage_are_what_a_scan_of_its_phrases_finds(engine):
+    from qa.answering.reader import _terms_at
+
+    seen = 0
+    for question in ("Who killed Trotsky?", "What weapon was Trotsky murdered with?",
+                     "Where was Eitingon born?", "When did Stalin die?"):
+        _, _, _, evidence = engine.prepare(question)
+        for ev in evidence:
+            assert ev.phrase_terms is not None
+            scanned = replace(ev, phrase_terms=None)
+            for i in range(len(ev.tokens)):
+                assert _terms_at(ev, i) == _terms_at(scanned, i)
+                seen += bool(_terms_at(ev, i))
+    assert seen > 50

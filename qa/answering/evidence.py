@@ -11,7 +11,7 @@ from ..nlp import Analyzer
 from ..passages import Passage
 from .answer import TOP_PASSAGES
 from .rank import Ranked
-from .reader import Evidence, Span, tree_neighbours
+from .reader import Evidence, Span, phrase_terms, tree_neighbours
 from .retrieval import matched
 
 # the least document share (rank.py) a passage's document needs for an answer to be read from it: 1 reads
@@ -45,6 +45,7 @@ class EvidenceBuilder:
         # the candidates (and reason and manner phrases) of passages read so far, with their rarity set
         self._rarity: dict[tuple[int, str], list[Span]] = {}
         self._trees: dict[int, list[list[int]]] = {}  # and their dependency trees, as neighbour lists
+        self._phrases: dict[int, list[frozenset[str]]] = {}  # and each token's phrase terms
 
     def readable(self, terms: list[str]):
         """Which ranked passages an answer may be read from: those of the documents the question names
@@ -97,7 +98,7 @@ class EvidenceBuilder:
         return Evidence(rank, r.score, coverage, p.text, self.rare(r.passage), arcs, held,
                         self.token_terms[r.passage], self.words[r.passage], self.title_terms[p.document],
                         self.rare(r.passage, "reasons"), self.rare(r.passage, "manners"), p.tokens,
-                        self._tree(r.passage, arcs))
+                        self._tree(r.passage, arcs), self._phrase_terms(r.passage, len(p.tokens)))
 
     def _tree(self, passage: int, arcs: list) -> list[list[int]]:
         """The passage's dependency tree as neighbour lists, made the first time it is read."""
@@ -105,6 +106,13 @@ class EvidenceBuilder:
         if tree is None:
             tree = self._trees[passage] = tree_neighbours(arcs)
         return tree
+
+    def _phrase_terms(self, passage: int, n: int) -> list[frozenset[str]]:
+        """Each token's terms of the phrase holding it (``reader.phrase_terms``), made the first time."""
+        terms = self._phrases.get(passage)
+        if terms is None:
+            terms = self._phrases[passage] = phrase_terms(self.rare(passage), n)
+        return terms
 
     def rare(self, passage: int, pool: str = "spans") -> list[Span]:
         """The passage's candidates of one pool (``self.pools``: entities and phrases, reasons or

@@ -110,6 +110,7 @@ class Evidence:
     manners: list[Span] = field(default_factory=list)  # phrases saying how something was done (how?)
     tokens: list = field(default_factory=list)  # each token's (start, end, ...) in the text (yes/no)
     neighbours: list | None = None  # ``tree_neighbours(arcs)``, when the caller keeps them per passage
+    phrase_terms: list | None = None  # ``phrase_terms(spans, ...)``, when the caller keeps them per passage
 
 
 @dataclass(frozen=True)
@@ -454,7 +455,21 @@ def _beside(ev: Evidence, span: Span, head: int) -> set:
 
 
 def _terms_at(ev: Evidence, i: int) -> frozenset[str]:
+    if ev.phrase_terms is not None:
+        return ev.phrase_terms[i] if i < len(ev.phrase_terms) else frozenset()
     return next((s.terms for s in ev.spans if s.first <= i <= s.last and s.label is None), frozenset())
+
+
+def phrase_terms(spans: list[Span], n: int) -> list[frozenset[str]]:
+    """Each of ``n`` tokens' terms of the first unlabelled phrase in ``spans`` that holds it (none:
+    empty): what ``_beside`` asks of every candidate, made once per passage instead."""
+    out: list[frozenset[str] | None] = [None] * n
+    for s in spans:
+        if s.label is None:
+            for i in range(s.first, min(s.last + 1, n)):
+                if out[i] is None:
+                    out[i] = s.terms
+    return [t if t is not None else frozenset() for t in out]
 
 
 def _dot(weights: list[float], x: list[float]) -> float:
