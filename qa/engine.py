@@ -133,7 +133,7 @@ class Engine:
         # the stages of ``ask``, over the columns above
         self.retriever = Retriever(passages, self.index, self.document_index, self.document_names,
                                    self.title_terms, by_pronoun, before, self.passage_terms,
-                                   self.entity_terms, token_at, self.spans)
+                                   self.entity_terms, self.token_terms, token_at, self.spans)
         self.evidence = EvidenceBuilder(passages, self.index, self.analyzer, len(documents), self.title_terms,
                                         titled, self.passage_terms, self.token_terms, self.words, token_at,
                                         self.pools)

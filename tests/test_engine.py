@@ -370,3 +370,16 @@ def test_an_it_subject_says_what_it_stands_for_in_matches_and_explanations(tmp_p
     assert all(m["refers_to"] == "the Anglo-Norman language" for m in at_it)
     texts = [c.text for c in first.explanation if c.kind == "term"]
     assert "'Norman', as 'It' (the Anglo-Norman language), occurs 1×" in " ".join(texts)
+
+
+def test_on_a_tie_the_sentence_naming_the_subject_outranks_one_referring_to_it_by_pronoun(tmp_path):
+    from qa.engine import Engine
+
+    (tmp_path / "ada.txt").write_text(
+        "Ada Lovelace\n\nHer parents were both poets. Ada Lovelace was a mathematician and writer. "
+        "She worked with Charles Babbage on his engine.\n", encoding="utf-8")
+    passages = Engine.from_corpus(tmp_path).ask("What was Ada Lovelace's profession?", 2).passages
+    assert [p.text for p in passages] == ["Ada Lovelace was a mathematician and writer.",
+                                          "Her parents were both poets."]
+    assert passages[0].score == pytest.approx(passages[1].score)  # a tie the earlier passage would win
+    assert all("refers_to" in m for m in passages[1].matches)

@@ -8,6 +8,8 @@ score is a property, so an explanation can show every part without recovering on
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from typing import NamedTuple
 
 ANSWER_TYPE_BONUS = 0.5  # measured: +1 pt Hit@1 on the Eitingon questions, +9 pts on the Curie ones
@@ -73,6 +75,12 @@ def document_shares(scores: dict[str, float]) -> dict[str, float]:
     return {name: (s / best if best > 0 else 1.0) for name, s in scores.items()}
 
 
-def rerank(ranked: list[Ranked]) -> list[Ranked]:
-    """Best combined score first; ties go to the earlier passage."""
-    return sorted(ranked, key=lambda r: (-r.score, r.passage))
+# a tie-break, not a discount: taking that share of the referred terms' weight off the score, measured
+# at 0 / 0.1 / 0.25 / 0.5 / 1.0 (reader refitted): SQuAD Hit@1 0.756 / 0.756 / 0.756 / 0.754 / 0.751,
+# held-out F1 51.5 / 48.3 / 48.2 / 47.9 / 47.5, Eitingon Hit@1 0.733 / 0.733 / 0.721 / 0.721 / 0.721
+def rerank(ranked: list[Ranked], referred: Callable[[Ranked], float] | None = None) -> list[Ranked]:
+    """Best combined score first; ties go to the passage with less BM25 weight matched only through a
+    pronoun (``referred``), so the sentence naming the subject outright wins, then to the earlier one."""
+    tied = Counter(r.score for r in ranked)
+    return sorted(ranked, key=lambda r: (-r.score, referred(r) if referred and tied[r.score] > 1 else 0.0,
+                                         r.passage))

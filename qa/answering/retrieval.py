@@ -29,9 +29,11 @@ class Retriever:
     def __init__(self, passages: list[Passage], index: Index, document_index: Index | None,
                  document_names: list[str], title_terms: dict[str, frozenset[str]],
                  by_pronoun: dict[str, list[str]], previous: np.ndarray,
-                 passage_terms: list, entity_terms: list, token_at: list, spans: list[list[Span]]):
+                 passage_terms: list, entity_terms: list, token_terms: list, token_at: list,
+                 spans: list[list[Span]]):
         """``previous``: each passage's predecessor in its document, -1 for none (for the context credit);
-        ``by_pronoun``: the documents whose subject each he/she/his/her can refer to."""
+        ``by_pronoun``: the documents whose subject each he/she/his/her can refer to; ``token_terms``:
+        each passage's own terms by token (a term in its ``passage_terms`` but not there is a pronoun's)."""
         self.passages = passages
         self.index = index
         self.document_index = document_index
@@ -41,6 +43,7 @@ class Retriever:
         self.previous = previous
         self.passage_terms = passage_terms
         self.entity_terms = entity_terms
+        self.token_terms = token_terms
         self.token_at = token_at
         self.spans = spans
 
@@ -98,7 +101,12 @@ class Retriever:
             out.append(Ranked(h.passage, h.score, h.terms, label, shares.get(p.document, 1.0),
                               self.role_label(qtype, h, asked) if label or qtype.defines else None,
                               credit, credited))
-        return rerank(out)
+        return rerank(out, self.referred_weight)
+
+    def referred_weight(self, hit: Ranked) -> float:
+        """The BM25 weight of the hit's matched terms that its passage holds only through a pronoun."""
+        own = self.token_terms[hit.passage]
+        return sum((self.index.held_weights(t, [hit.passage])[0] for t in hit.terms if t not in own), 0.0)
 
     def context(self, terms: list[str], found: list) -> list[tuple[float, tuple[str, ...]]]:
         """Each hit's credit for the question terms it lacks that the sentence before it holds (a share
