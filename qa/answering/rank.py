@@ -81,6 +81,7 @@ def document_shares(scores: dict[str, float]) -> dict[str, float]:
 def rerank(ranked: list[Ranked], referred: Callable[[Ranked], float] | None = None) -> list[Ranked]:
     """Best combined score first; ties go to the passage with less BM25 weight matched only through a
     pronoun (``referred``), so the sentence naming the subject outright wins, then to the earlier one."""
-    tied = Counter(r.score for r in ranked)
-    return sorted(ranked, key=lambda r: (-r.score, referred(r) if referred and tied[r.score] > 1 else 0.0,
-                                         r.passage))
+    scores = [r.score for r in ranked]  # a property: read once, not once to count ties and again to sort
+    tied = Counter(scores)
+    return [r for *_, r in sorted((-s, referred(r) if referred and tied[s] > 1 else 0.0, r.passage, r)
+                                  for s, r in zip(scores, ranked, strict=True))]
