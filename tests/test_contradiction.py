@@ -17,13 +17,18 @@ The spy network established by Ada Lund in the early 1930s helped the agents in 
 """
 
 
-@pytest.fixture(scope="module")
-def wend(tmp_path_factory):
+def _engine(tmp_path_factory, name: str, text: str):
+    """The real engine over one article written to a folder of its own."""
     from qa.engine import Engine
 
-    d = tmp_path_factory.mktemp("wend")
-    (d / "wend.txt").write_text(ARTICLE, encoding="utf-8")
+    d = tmp_path_factory.mktemp(name)
+    (d / f"{name}.txt").write_text(text, encoding="utf-8")
     return Engine.from_corpus(d)
+
+
+@pytest.fixture(scope="module")
+def wend(tmp_path_factory):
+    return _engine(tmp_path_factory, "wend", ARTICLE)
 
 
 @pytest.mark.parametrize(("question", "said", "asked"), [
@@ -116,11 +121,7 @@ By then the Mor had captured streams down to the Kell Mountains.
 
 @pytest.fixture(scope="module")
 def mor(tmp_path_factory):
-    from qa.engine import Engine
-
-    d = tmp_path_factory.mktemp("mor")
-    (d / "mor.txt").write_text(SWAPS, encoding="utf-8")
-    return Engine.from_corpus(d)
+    return _engine(tmp_path_factory, "mor", SWAPS)
 
 
 @pytest.mark.parametrize(("question", "said"), [
@@ -146,12 +147,8 @@ def test_a_passage_with_the_parts_the_question_gives_is_read_as_before(mor, ques
 
 @pytest.fixture(scope="module")
 def dun(tmp_path_factory):
-    from qa.engine import Engine
-
-    d = tmp_path_factory.mktemp("dun")
-    (d / "dun.txt").write_text("Lake Dun\n\nBefore the war, the water of the Mor ran into Lake Dun.\n",
-                               encoding="utf-8")
-    return Engine.from_corpus(d)
+    return _engine(tmp_path_factory, "dun",
+                   "Lake Dun\n\nBefore the war, the water of the Mor ran into Lake Dun.\n")
 
 
 @pytest.mark.parametrize(("question", "said", "asked"), [
