@@ -118,13 +118,15 @@ class Engine:
         if len(self.passage_terms) != len(passages):
             raise ValueError("passages must be grouped by document, in the documents' order")
         passage_of, document_of = self._reused(previous if same else None)
+        sizes = np.array([len(p.passages) for p in parts], dtype=np.int64)
+        # each article's sentences are normalised against its own mean length, as it alone would be
         self.index = Index([], variant, k1, b, encoded=(
             _joined([p.term_ids for p in parts]), _joined([p.lengths for p in parts], np.int64),
-            self.vocabulary), reuse=passage_of)
+            self.vocabulary), reuse=passage_of,
+            groups=np.repeat(np.arange(len(parts)), sizes) if len(parts) > 1 else None)
         self.document_names = [d.name for d in documents]
         # each passage's predecessor in its document, -1 for none: for the context credit (retrieval.py)
         # and for showing the words credited (presentation.py)
-        sizes = np.array([len(p.passages) for p in parts], dtype=np.int64)
         before = np.arange(len(passages), dtype=np.int64) - 1
         before[(np.cumsum(sizes) - sizes)[sizes > 0]] = -1
         self.document_index = self._document_index(parts, document_of) if len(documents) > 1 else None

@@ -77,10 +77,12 @@ def idf_model(variant: str, terms: list[str], df: np.ndarray, size: int, avgdl: 
     return model, idf
 
 
-def weights(variant: str, model, tf: np.ndarray, idf: np.ndarray,
-            doc_len: np.ndarray) -> np.ndarray:
-    """Each posting's score contribution, in the operation order of rank-bm25's ``get_scores``."""
-    k1, b, avgdl = model.k1, model.b, model.avgdl
+def weights(variant: str, model, tf: np.ndarray, idf: np.ndarray, doc_len: np.ndarray,
+            avgdl: np.ndarray | float | None = None) -> np.ndarray:
+    """Each posting's score contribution, in the operation order of rank-bm25's ``get_scores``;
+    ``avgdl``, when given, is the mean length each posting's passage is normalised against."""
+    k1, b = model.k1, model.b
+    avgdl = model.avgdl if avgdl is None else avgdl
     norm = 1 - b + b * doc_len / avgdl
     if variant == "plus":
         return idf * (model.delta + (tf * (k1 + 1)) / (k1 * norm + tf))
@@ -122,11 +124,14 @@ class Index:
 
     def __init__(self, documents: list[list[str]], variant: str = DEFAULT_VARIANT, k1: float = K1,
                  b: float = B, *, encoded: tuple[np.ndarray, np.ndarray, Vocabulary] | None = None,
-                 reuse: tuple[Index, np.ndarray] | None = None):
+                 reuse: tuple[Index, np.ndarray] | None = None, groups: np.ndarray | None = None):
         """``encoded``: every unit's term ids, one after another, each unit's length and the
         vocabulary of those ids. ``reuse``: an earlier index over the same vocabulary and, for each unit,
         the unit it was there (-1 for a new one): its postings of those units are kept, not counted
-        again (the weights are computed anew: idf and mean length move with every change)."""
+        again (the weights are computed anew: idf and mean length move with every change).
+        ``groups``: each unit's group (its document), numbered from 0: a unit's length is then normalised
+        against its own group's mean length, so that a folder ranks an article's sentences as the
+        article alone does, whatever the other articles' sentence lengths."""
         if variant not in VARIANTS:
             raise ValueError(f"unknown BM25 variant {variant!r}; "
                              f"choose one of {', '.join(VARIANTS)}")
@@ -152,11 +157,13 @@ class Index:
         self._idf = array("d", idf.tobytes())
         self._weights = np.empty(len(tf))
         term_idf = np.repeat(idf, df)
+        means = _group_means(lengths, groups) if groups is not None else None
         with np.errstate(all="ignore"):
             for lo in range(0, len(tf), BUILD_CHUNK):
                 part = slice(lo, lo + BUILD_CHUNK)
+                units = self._docs[part]
                 self._weights[part] = weights(variant, self._model, tf[part], term_idf[part],
-                                              lengths[self._docs[part]])
+                                              lengths[units], None if means is None else means[units])
         del term_idf
         self._tf = tf.astype(np.min_scalar_type(int(tf.max()) if len(tf) else 0), copy=False)
         absent = idf * (self._model.delta + 0.0) if variant == "plus" else np.zeros(len(idf))
@@ -347,6 +354,12 @@ class Index:
             for i in np.flatnonzero(self._lookup(t, top)[0]).tolist():
                 held[i] |= 1 << k
         return top.tolist(), scores[rows].tolist(), held
+
+
+def _group_means(lengths: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each unit's group's mean length."""
+    totals = np.bincount(groups, lengths)
+    return (totals / np.maximum(np.bincount(groups), 1))[groups]
 
 
 def _counted(ids: np.ndarray, units: np.ndarray, n: int):

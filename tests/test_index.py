@@ -57,6 +57,30 @@ def test_scores_equal_rank_bm25_get_scores(variant, seed):
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("seed", range(3))
+def test_grouped_units_are_normalised_against_their_own_groups_mean_length(variant, seed):
+    """A folder's articles: each passage scores as rank-bm25 scores it over every passage with the
+    mean length of its own article's passages, so long sentences elsewhere do not move its rank."""
+    short, long = zipf_corpus(seed, size=30), zipf_corpus(seed + 1, size=20)
+    long = [units * 3 for units in long]  # an article written in sentences three times as long
+    documents = short + long
+    groups = np.array([0] * len(short) + [1] * len(long))
+    index = Index(documents, variant, groups=groups)
+    plain = Index(documents, variant)
+    moved = False
+    for query in queries(documents, seed):
+        got = {h.passage: h.score for h in index.search(query, len(documents))}
+        moved |= got != {h.passage: h.score for h in plain.search(query, len(documents))}
+        for members in (range(len(short)), range(len(short), len(documents))):
+            model = reference(documents, variant)
+            model.avgdl = sum(len(documents[i]) for i in members) / len(members)
+            scores = model.get_scores(query)
+            assert {i: got[i] for i in members if i in got} == {
+                i: scores[i] for i in members if set(query) & set(documents[i])}
+    assert moved, "the groups' means equal the corpus mean: the test shows nothing"
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_scores_equal_rank_bm25_get_batch_scores(variant):
     documents = zipf_corpus(7, size=50)
     model = reference(documents, variant)

@@ -147,17 +147,19 @@ CEILINGS = {
 # withheld were wrong ones given 0.27-0.80, so the rest of those bins are right more often than their
 # confidence says.
 SQUAD_FLOORS = {"f1": 56.718, "exact": 53.681, "HasAns_f1": 41.562, "NoAns_f1": 74.999, "hit1": 0.755,
-                "precision": 0.537}
-SQUAD_CEILINGS = {"calibration_gap": 0.081}
-# issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own;
-# 0.023 since the context credit, one Curie question (of 45): "What was Marie Curie's profession?" is
-# a near tie (7.29 / 7.21) that "They were Marie Curie, Pierre Curie and Henri Becquerel." (two Curies)
-# wins where "Curie" is rare, in the four-article folder. There Curie Hit@1 is 0.711 (0.689 before the
-# "it"/"they" antecedents and the context credit), on its own article 0.733.
-MIXED_HIT1_SLACK = 0.023
-# Curie's 7 unanswerable questions were withheld 3 times in the folder against 5 alone, until the
-# confidence's coverage left out the document's title words (their idf is high only in a folder)
-MIXED_ABSTENTION_SLACK = 0.15
+                "precision": 0.539}
+# 0.081 -> 0.083 with the per-article length normalisation: the refit withholds one more wrong answer
+# (precision 0.538 -> 0.540), which moves its bin's share right; issue 9 asks for 0.10 at most
+SQUAD_CEILINGS = {"calibration_gap": 0.083}
+# issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own.
+# Since each article's sentences are length-normalised against their own article's mean (qa/index.py),
+# Curie's folder Hit@1 is its own 0.733 (0.711 before: "They were Marie Curie, Pierre Curie and Henri
+# Becquerel." won a near tie against the answer through the folder's longer mean sentence) and SQuAD's
+# 0.754 against 0.756 (0.751 before).
+MIXED_HIT1_SLACK = 0.02
+# Curie's 7 unanswerable questions were withheld 4 times in the folder against 5 alone until the same
+# change; now as often in the folder as alone, in every set
+MIXED_ABSTENTION_SLACK = 0.0
 
 
 @pytest.fixture(scope="session")
