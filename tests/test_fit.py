@@ -71,8 +71,17 @@ def test_the_held_out_figure_scores_each_article_with_a_reader_fitted_on_the_oth
     # fitted on one article, the reader scores a little above what answering nothing does (50.8
     # against 45.3 since phrases are trimmed of the question's words and listed items count)
     assert 45.3 < figures["f1"] < 60.0 and figures["answer_nothing"] == pytest.approx(45.3, abs=0.1)
+    # each fold's threshold is its own fit's; a threshold only withholds the best candidate, so the
+    # answers right above it are among those right whatever it is (196 of 386)
+    assert figures["thresholds"].keys() == {"normans", "rhine"}
+    assert all(0.0 < t < 1.0 for t in figures["thresholds"].values())
+    answerable = sum(q.answerable for q in questions)
+    assert figures["HasAns_exact"] / 100 * answerable <= figures["top_right"] < answerable
     fit.main(["--held-out"])
-    assert capsys.readouterr().out.startswith(f"f1 {figures['f1']:.1f} ")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"f1 {figures['f1']:.1f} ")
+    thresholds = " ".join(f"{d} {t:.3f}" for d, t in figures["thresholds"].items())
+    assert out[1] == f"thresholds {thresholds} top_right {figures['top_right']} of {answerable} answerable"
 
 
 def test_the_fit_command_rejects_an_unknown_option_before_it_builds_anything(capsys, tmp_path, monkeypatch):

@@ -2,7 +2,8 @@
 
 ``python -m qa.evaluation.fit`` rewrites ``qa/answering/reader_model.json``; the tests check that it
 reproduces the file. ``python -m qa.evaluation.fit --held-out`` fits on one article's questions and
-scores the other's (two-fold, by article): the figure that says how much of the fit generalises.
+scores the other's (two-fold, by article): the figure that says how much of the fit generalises,
+with each fold's threshold and how many answerable questions' best candidate is right whatever it is.
 1. Candidate scoring: on answerable questions, each candidate span is labelled right when its token F1
    with a gold answer is at least 0.5; the weights of ``reader.FEATURES`` are fitted to that.
 2. Calibration: the best candidate of every question (unanswerable ones included) is labelled right
@@ -157,20 +158,31 @@ def build(data: Path = DATA):
 
 def held_out(engine, questions, articles=None) -> dict:
     """SQuAD 2.0's figures over every question, each answered by a reader fitted on the other
-    articles' questions only (the fitted share of answerable questions kept, as ``qa eval --squad``)."""
+    articles' questions only (the fitted share of answerable questions kept, as ``qa eval --squad``),
+    with each fold's fitted threshold and ``top_right``: the answerable questions whose best
+    candidate is right whatever the threshold, a figure that a fold's threshold jump cannot move."""
     from .evaluate import engine_ask
 
     articles = articles if articles is not None else squad.load(DATA)[0]
     passages = squad.engine_passages(engine)
-    outcomes, fitted = [], engine.reader
+    outcomes, fitted, thresholds, top_right = [], engine.reader, {}, 0
     try:
         for document in sorted({q.document for q in questions}):
-            engine.reader = reading.Reader(fit(engine, [q for q in questions if q.document != document]))
+            model = fit(engine, [q for q in questions if q.document != document])
+            engine.reader, thresholds[document] = reading.Reader(model), model["threshold"]
             scored = [q for q in questions if q.document == document]
             outcomes += squad.evaluate_squad(engine_ask(engine), articles, scored, passages).outcomes
+            top_right += sum(squad.scores(q, _best_answer(engine, q.question))[1] >= RIGHT_F1
+                             for q in scored if q.answerable)
     finally:
         engine.reader = fitted
-    return squad.squad_summary(outcomes)
+    return {**squad.squad_summary(outcomes), "thresholds": thresholds, "top_right": top_right}
+
+
+def _best_answer(engine, question: str) -> str | None:
+    """The engine's best short answer to the question, however unlikely (None: no candidate)."""
+    answer = engine.ask(question, min_confidence=0.0).answer
+    return answer.text if answer else None
 
 
 def main(argv: list[str]) -> None:
@@ -188,6 +200,8 @@ def main(argv: list[str]) -> None:
         print(" ".join(f"{k} {figures[k]:.1f}" for k in ("f1", "exact", "HasAns_f1", "NoAns_f1",
                                                           "answer_nothing")),
               f"precision {figures['precision']:.3f} answered {figures['answered']}")
+        print("thresholds " + " ".join(f"{d} {t:.3f}" for d, t in figures["thresholds"].items()),
+              f"top_right {figures['top_right']} of {sum(q.answerable for q in questions)} answerable")
         return
     model = fit(engine, questions)
     args.out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
