@@ -173,3 +173,31 @@ def test_the_same_preposition_over_the_question_word_is_read_as_before(dun, ques
 def test_the_words_after_a_preposition_of_time_or_direction_are_read_from_the_question():
     assert directions.in_question("What flows out of the former bay before 1900?") == (("out", "former"),)
     assert directions.in_question("Who came after the conquest?") == (("after", "conquest"),)
+
+
+@pytest.fixture(scope="module")
+def tay(tmp_path_factory):
+    return _engine(tmp_path_factory, "tay", "River Tay\n\nThe Old Bridge over the Tay was built in 1939. "
+                   "In 1992 the court annulled the toll and cleared the bridge's name.\n")
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("In what year was the Old Bridge over the Tay shortened?", "shortened"),
+    ("When was the Old Bridge over the Tay painted?", "painted"),
+])
+def test_a_time_of_another_event_than_the_one_asked_is_no_answer(tay, question, asked):
+    result = tay.ask(question, min_confidence=0.0)
+    assert result.answer is None and result.no_answer_code == "contradicted"
+    assert f"does not say {asked!r} nor a synonym of it" in result.no_answer_reason
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("When was the Old Bridge over the Tay built?", "1939"),
+    ("In what year was the Old Bridge over the Tay constructed?", "1939"),  # a WordNet synonym
+    ("When was the toll on the Tay bridge overturned?", "1992"),  # "annul", one of its senses
+    ("When was the Old Bridge over the Tay built by the town?", "1939"),  # words after it: not read
+    ("When was the Old Bridge over the Tay used?", "1939"),  # a stop word, never searched: not checked
+])
+def test_a_time_of_the_event_asked_or_a_synonym_of_it_is_read_as_before(tay, question, answer):
+    result = tay.ask(question, min_confidence=0.0)
+    assert result.no_answer_code is None and result.answer.text == answer

@@ -146,9 +146,15 @@ CEILINGS = {
 # calibration gap 0.071 -> 0.080 (ceiling 0.071 -> 0.081; issue 9 asks for 0.10 at most): the answers
 # withheld were wrong ones given 0.27-0.80, so the rest of those bins are right more often than their
 # confidence says.
-SQUAD_FLOORS = {"f1": 56.718, "exact": 53.681, "HasAns_f1": 41.562, "NoAns_f1": 74.999, "hit1": 0.755,
-                "precision": 0.537}
-SQUAD_CEILINGS = {"calibration_gap": 0.081}
+# A time question's passive whose participle, its WordNet synonyms and derived forms are all missing
+# from the passage ("In what year was the bridge shortened?" against "... introduced in 1939") gives no
+# answer: 6 answers withheld, all to unanswerable questions; F1 56.7 -> 57.6, EM 53.7 -> 54.5, NoAns
+# 75.0 -> 76.9, precision 0.538 -> 0.550, HasAns the same; held-out F1 51.5 -> 52.1; Eitingon and Curie
+# unchanged. The calibration gap 0.080 -> 0.091 (ceiling 0.081 -> 0.092; issue 9 asks for 0.10 at most):
+# the answers withheld were wrong ones given 0.27-0.55.
+SQUAD_FLOORS = {"f1": 57.568, "exact": 54.532, "HasAns_f1": 41.562, "NoAns_f1": 76.874, "hit1": 0.755,
+                "precision": 0.549}
+SQUAD_CEILINGS = {"calibration_gap": 0.092}
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own;
 # 0.023 since the context credit, one Curie question (of 45): "What was Marie Curie's profession?" is
 # a near tie (7.29 / 7.21) that "They were Marie Curie, Pierre Curie and Henri Becquerel." (two Curies)

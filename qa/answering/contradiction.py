@@ -1,6 +1,8 @@
 """Whether a passage says otherwise than the question: an opposite of one of its words where the question
-has the word ("small" for "large"), or only dates outside the time it names. SQuAD 2.0's unanswerable
-questions are often made so (antonyms, swapped dates: Rajpurkar, Jia and Liang 2018, table 2)."""
+has the word ("small" for "large"), only dates outside the time it names, or a time of something other
+than the event it asks the time of ("When was X shortened?" against "X was built in 1939"). SQuAD 2.0's
+unanswerable questions are often made so (antonyms, swapped dates, changed verbs: Rajpurkar, Jia and
+Liang 2018, table 2)."""
 
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
         dates = [t for s in ev.spans if s.label == "DATE" for t in times.in_date(s.text)]
         if dates and not any(times.overlaps(q, d) for q in qtype.times for d in dates):
             return f"its passage gives {dates[0][2]!r} where the question says {qtype.times[0][2]!r}"
+    if qtype.event_terms and qtype.event_terms.isdisjoint(ev.token_terms):
+        return f"its passage does not say {qtype.event!r} nor a synonym of it"
     return None
 
 
