@@ -131,6 +131,7 @@ def mor(tmp_path_factory):
 @pytest.mark.parametrize(("question", "said"), [
     ("Who replaced the Saxons as the ruling class?", "the other way round from the question"),
     ("What does Lake Ise flow through?", "'mor' doing what the question says another does"),
+    ("Lake Ise flows through what region?", "'mor' doing what the question says another does"),
     ("What captured the Kell Mountains?", "'streams' undergoing what the question says another does"),
 ])
 def test_a_passage_giving_the_question_words_other_parts_is_no_answer(mor, question, said):
@@ -142,6 +143,7 @@ def test_a_passage_giving_the_question_words_other_parts_is_no_answer(mor, quest
 @pytest.mark.parametrize(("question", "answer"), [
     ("Who replaced the old Britons as the ruling class?", "Saxons"),
     ("What does the Mor flow through?", "Baden"),
+    ("The Mor flows through what region?", "Baden"),
     ("What captured streams down to the Kell Mountains?", "Mor"),
 ])
 def test_a_passage_with_the_parts_the_question_gives_is_read_as_before(mor, question, answer):

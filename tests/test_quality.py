@@ -152,9 +152,12 @@ CEILINGS = {
 # 75.0 -> 76.9, precision 0.538 -> 0.550, HasAns the same; held-out F1 51.5 -> 52.1; Eitingon and Curie
 # unchanged. The calibration gap 0.080 -> 0.091 (ceiling 0.081 -> 0.092; issue 9 asks for 0.10 at most):
 # the answers withheld were wrong ones given 0.27-0.55.
-SQUAD_FLOORS = {"f1": 57.568, "exact": 54.532, "HasAns_f1": 41.562, "NoAns_f1": 76.874, "hit1": 0.755,
-                "precision": 0.549}
-SQUAD_CEILINGS = {"calibration_gap": 0.092}
+# A question whose wh-phrase follows its verb ("X doubles the discharge to what amount?") read for another
+# doer of the matched verb, as "What does X ...?" is: one more unanswerable question withheld (0.28); F1
+# 57.6 -> 57.7, NoAns 76.9 -> 77.2, precision 0.550 -> 0.552, gap 0.091 -> 0.093 (ceiling 0.094).
+SQUAD_FLOORS = {"f1": 57.709, "exact": 54.673, "HasAns_f1": 41.562, "NoAns_f1": 77.187, "hit1": 0.755,
+                "precision": 0.551}
+SQUAD_CEILINGS = {"calibration_gap": 0.094}
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own;
 # 0.023 since the context credit, one Curie question (of 45): "What was Marie Curie's profession?" is
 # a near tie (7.29 / 7.21) that "They were Marie Curie, Pierre Curie and Henri Becquerel." (two Curies)

@@ -43,15 +43,20 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
 def roles_swapped(qtype: QuestionType, ev, span) -> str | None:
     """How the passage gives the question's words the candidate's part ("Who replaced X?" against
     "X replaced Y") or names another doer of its verb (SQuAD 2.0's entity swaps), or None; a passive
-    question, or one whose wh-word comes late ("X descends from what sea?"), is left alone."""
+    question is left alone, and one whose wh-word comes late ("X descends from what sea?") is read for
+    another doer only, its subject coming first as in "What does X descend from?"."""
     if not ev.arcs:
         return None
     if qtype.preposition and (
             otherwise := directions.stranded_otherwise(qtype.preposition, qtype.words, ev, span.head)):
         return otherwise
-    if qtype.passive or not qtype.fronted:
+    if qtype.passive:
         return None
     outside = [m for m in ev.matched if not span.first <= m <= span.last]
+    if not qtype.fronted:
+        if (at := other_doer(ev.arcs, span.head, outside)) is not None:
+            return f"its passage has {ev.words[at]!r} doing what the question says another does"
+        return None
     if (at := swapped(qtype.form, ev.arcs, span.head, outside)) is not None:
         return f"its passage has {span.text!r} and {ev.words[at]!r} the other way round from the question"
     if qtype.form == OBJECT_FORM and (at := other_doer(ev.arcs, span.head, outside)) is not None:
