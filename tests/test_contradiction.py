@@ -14,6 +14,8 @@ The Wend makes a sharp turn to the north near Chur. Basel is the largest city on
 William invaded Scotland in 1072 with a fleet of ships. The flow decreased sharply after the dam was built.
 
 The spy network established by Ada Lund in the early 1930s helped the agents in atomic espionage.
+
+At first the warm water of the Wend flows near the surface.
 """
 
 
@@ -38,6 +40,7 @@ def wend(tmp_path_factory):
 
 
 @pytest.mark.parametrize(("question", "said", "asked"), [
+    ("What does the cold water of the Wend flow near?", "warm", "cold"),  # "warm" also see "hot"
     ("Where does the Wend make a sharp turn to the south?", "north", "south"),
     ("What is the smallest city on the Wend?", "largest", "smallest"),
     ("When did the flow increase sharply?", "decreased", "increase"),
@@ -107,12 +110,16 @@ def test_the_antonym_table_is_derived_from_wordnets_data_files(tmp_path):
         b"  1 licence header line\r\n"
         b"00000100 00 a 01 large 0 001 ! 00000200 a 0101 | above average in size\r\n"
         b"00000200 00 a 02 small 0 little 0 001 ! 00000100 a 0101 | below average in size\r\n")
-    (tmp_path / "data.adv").write_bytes(b"  1 licence header line\r\n")
+    (tmp_path / "data.adv").write_bytes(
+        b"  1 licence header line\r\n"
+        b"00000500 02 r 01 warmly 0 001 ^ 00000600 r 0000 | in a warm way\r\n"
+        b"00000600 02 r 01 hotly 0 001 ! 00000700 r 0101 | in a hot way\r\n"
+        b"00000700 02 r 01 coldly 0 001 ! 00000600 r 0101 | in a cold way\r\n")
     (tmp_path / "data.verb").write_bytes(
         b"00000300 30 v 01 open 0 001 ! 00000400 v 0101 | cause to open\r\n"
         b"00000400 30 v 01 close 0 001 ! 00000300 v 0101 | cause to close\r\n")
     data = wordnet_table.antonyms(tmp_path)
-    assert data == b"close\topen\nlarge\tsmall\n"
+    assert data == b"close\topen\ncoldly\thotly\ncoldly\twarmly\nlarge\tsmall\n"  # "warmly" also see "hotly"
 
 
 SWAPS = """River Mor

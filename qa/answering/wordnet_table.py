@@ -33,6 +33,7 @@ GPE_ABOVE = "administrative_district"
 # the parts of speech whose direct antonyms say the opposite of a word (nouns' are pairs such as
 # "brother" and "sister", which name two things more than they contradict each other)
 ANTONYM_POS = ("adj", "adv", "verb")
+ALSO_SEE = "^"  # the "also see" pointer between synsets of related senses ("warm" -> "hot")
 
 
 def _lines(path: Path):
@@ -157,8 +158,9 @@ def _entries(data: Path) -> dict[int, tuple[list[str], list[tuple[str, int, str,
 
 
 def antonyms(wordnet: Path) -> bytes:
-    """The one-word direct antonym pairs of WordNet's adjectives, adverbs and verbs, one pair a line
-    ("large\tsmall"), each pair once, in order."""
+    """The one-word direct antonym pairs of WordNet's adjectives, adverbs and verbs, and each word's
+    pairs with the antonyms of the synsets it is linked to by "also see" ("warm" also see "hot", whose
+    antonym is "cold"), one pair a line ("large\tsmall"), each pair once, in order."""
     pairs = set()
     for pos in ANTONYM_POS:
         synsets = _entries(wordnet / f"data.{pos}")
@@ -169,6 +171,15 @@ def antonyms(wordnet: Path) -> bytes:
                 a, b = lemmas[int(words[:2], 16) - 1], synsets[target][0][int(words[2:], 16) - 1]
                 if "_" not in a and "_" not in b and a != b:
                     pairs.add(tuple(sorted((a, b))))
+        for lemmas, pointers in synsets.values():
+            for symbol, target, _, words in pointers:
+                if symbol != ALSO_SEE or words != "0000" or target not in synsets:
+                    continue
+                for other, opposite, _, numbers in synsets[target][1]:
+                    if other != "!":
+                        continue
+                    b = synsets[opposite][0][int(numbers[2:], 16) - 1]
+                    pairs.update(tuple(sorted((a, b))) for a in lemmas if "_" not in a + b and a != b)
     return "".join(f"{a}\t{b}\n" for a, b in sorted(pairs)).encode("utf-8")
 
 
