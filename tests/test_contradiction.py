@@ -168,6 +168,7 @@ def dun(tmp_path_factory):
     ("What ran out of Lake Dun?", "into", "out"),
     ("What ran into Lake Dun after the war?", "before", "after"),
     ("What did the water of the Mor run out of?", "into", "out"),
+    ("What did the water of the Mor run through?", "into", "through"),  # a path, not the goal
 ])
 def test_a_preposition_of_opposite_sense_over_the_question_word_is_no_answer(dun, question, said, asked):
     _assert_contradicted(dun, question, said, asked)
@@ -177,6 +178,11 @@ def test_a_preposition_of_opposite_sense_over_the_question_word_is_no_answer(dun
 def test_the_same_preposition_over_the_question_word_is_read_as_before(dun, question):
     result = dun.ask(question, min_confidence=0.0)
     assert result.no_answer_code is None and "Mor" in result.answer.text
+
+
+def test_the_goal_the_question_strands_its_preposition_for_is_read_as_before(dun):
+    result = dun.ask("What did the water of the Mor run into?", min_confidence=0.0)
+    assert result.no_answer_code is None and "Lake Dun" in result.answer.text
 
 
 def test_the_words_after_a_preposition_of_time_or_direction_are_read_from_the_question():

@@ -157,9 +157,14 @@ CEILINGS = {
 # 57.6 -> 57.7, NoAns 76.9 -> 77.2, precision 0.550 -> 0.552, gap 0.091 -> 0.093 (ceiling 0.094).
 # WordNet's "also see" antonyms ("warm" also see "hot": "cold") in the antonym table: one more (0.47);
 # F1 57.7 -> 57.9, NoAns 77.2 -> 77.5, precision 0.552 -> 0.554, gap 0.093 -> 0.095 (ceiling 0.096).
-SQUAD_FLOORS = {"f1": 57.851, "exact": 54.814, "HasAns_f1": 41.562, "NoAns_f1": 77.499, "hit1": 0.755,
-                "precision": 0.553}
-SQUAD_CEILINGS = {"calibration_gap": 0.096}
+# A stranded goal preposition against a path one over the candidate, or the other way round ("What does
+# the Rhine flow into?" against "flows around the rock"): two unanswerable questions (0.34, 0.27) and
+# one wrong answer (0.44) withheld; F1 57.9 -> 58.1, NoAns 77.5 -> 78.1, precision 0.554 -> 0.559, gap
+# 0.095 -> 0.099 (ceiling 0.100, issue 9's limit: a further withholding rule needs the calibration to
+# learn from the answers withheld).
+SQUAD_FLOORS = {"f1": 58.134, "exact": 55.098, "HasAns_f1": 41.562, "NoAns_f1": 78.124, "hit1": 0.755,
+                "precision": 0.558}
+SQUAD_CEILINGS = {"calibration_gap": 0.100}
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own;
 # 0.023 since the context credit, one Curie question (of 45): "What was Marie Curie's profession?" is
 # a near tie (7.29 / 7.21) that "They were Marie Curie, Pierre Curie and Henri Becquerel." (two Curies)
