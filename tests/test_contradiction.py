@@ -14,6 +14,8 @@ The Wend makes a sharp turn to the north near Chur. Basel is the largest city on
 William invaded Scotland in 1072 with a fleet of ships. The flow decreased sharply after the dam was built.
 
 The spy network established by Ada Lund in the early 1930s helped the agents in atomic espionage.
+
+At first the warm water of the Wend flows near the surface.
 """
 
 
@@ -38,6 +40,7 @@ def wend(tmp_path_factory):
 
 
 @pytest.mark.parametrize(("question", "said", "asked"), [
+    ("What does the cold water of the Wend flow near?", "warm", "cold"),  # "warm" also see "hot"
     ("Where does the Wend make a sharp turn to the south?", "north", "south"),
     ("What is the smallest city on the Wend?", "largest", "smallest"),
     ("When did the flow increase sharply?", "decreased", "increase"),
@@ -107,12 +110,16 @@ def test_the_antonym_table_is_derived_from_wordnets_data_files(tmp_path):
         b"  1 licence header line\r\n"
         b"00000100 00 a 01 large 0 001 ! 00000200 a 0101 | above average in size\r\n"
         b"00000200 00 a 02 small 0 little 0 001 ! 00000100 a 0101 | below average in size\r\n")
-    (tmp_path / "data.adv").write_bytes(b"  1 licence header line\r\n")
+    (tmp_path / "data.adv").write_bytes(
+        b"  1 licence header line\r\n"
+        b"00000500 02 r 01 warmly 0 001 ^ 00000600 r 0000 | in a warm way\r\n"
+        b"00000600 02 r 01 hotly 0 001 ! 00000700 r 0101 | in a hot way\r\n"
+        b"00000700 02 r 01 coldly 0 001 ! 00000600 r 0101 | in a cold way\r\n")
     (tmp_path / "data.verb").write_bytes(
         b"00000300 30 v 01 open 0 001 ! 00000400 v 0101 | cause to open\r\n"
         b"00000400 30 v 01 close 0 001 ! 00000300 v 0101 | cause to close\r\n")
     data = wordnet_table.antonyms(tmp_path)
-    assert data == b"close\topen\nlarge\tsmall\n"
+    assert data == b"close\topen\ncoldly\thotly\ncoldly\twarmly\nlarge\tsmall\n"  # "warmly" also see "hotly"
 
 
 SWAPS = """River Mor
@@ -131,6 +138,7 @@ def mor(tmp_path_factory):
 @pytest.mark.parametrize(("question", "said"), [
     ("Who replaced the Saxons as the ruling class?", "the other way round from the question"),
     ("What does Lake Ise flow through?", "'mor' doing what the question says another does"),
+    ("Lake Ise flows through what region?", "'mor' doing what the question says another does"),
     ("What captured the Kell Mountains?", "'streams' undergoing what the question says another does"),
 ])
 def test_a_passage_giving_the_question_words_other_parts_is_no_answer(mor, question, said):
@@ -142,6 +150,7 @@ def test_a_passage_giving_the_question_words_other_parts_is_no_answer(mor, quest
 @pytest.mark.parametrize(("question", "answer"), [
     ("Who replaced the old Britons as the ruling class?", "Saxons"),
     ("What does the Mor flow through?", "Baden"),
+    ("The Mor flows through what region?", "Baden"),
     ("What captured streams down to the Kell Mountains?", "Mor"),
 ])
 def test_a_passage_with_the_parts_the_question_gives_is_read_as_before(mor, question, answer):
@@ -159,6 +168,7 @@ def dun(tmp_path_factory):
     ("What ran out of Lake Dun?", "into", "out"),
     ("What ran into Lake Dun after the war?", "before", "after"),
     ("What did the water of the Mor run out of?", "into", "out"),
+    ("What did the water of the Mor run through?", "into", "through"),  # a path, not the goal
 ])
 def test_a_preposition_of_opposite_sense_over_the_question_word_is_no_answer(dun, question, said, asked):
     _assert_contradicted(dun, question, said, asked)
@@ -170,6 +180,39 @@ def test_the_same_preposition_over_the_question_word_is_read_as_before(dun, ques
     assert result.no_answer_code is None and "Mor" in result.answer.text
 
 
+def test_the_goal_the_question_strands_its_preposition_for_is_read_as_before(dun):
+    result = dun.ask("What did the water of the Mor run into?", min_confidence=0.0)
+    assert result.no_answer_code is None and "Lake Dun" in result.answer.text
+
+
 def test_the_words_after_a_preposition_of_time_or_direction_are_read_from_the_question():
     assert directions.in_question("What flows out of the former bay before 1900?") == (("out", "former"),)
     assert directions.in_question("Who came after the conquest?") == (("after", "conquest"),)
+
+
+@pytest.fixture(scope="module")
+def tay(tmp_path_factory):
+    return _engine(tmp_path_factory, "tay", "River Tay\n\nThe Old Bridge over the Tay was built in 1939. "
+                   "In 1992 the court annulled the toll and cleared the bridge's name.\n")
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("In what year was the Old Bridge over the Tay shortened?", "shortened"),
+    ("When was the Old Bridge over the Tay painted?", "painted"),
+])
+def test_a_time_of_another_event_than_the_one_asked_is_no_answer(tay, question, asked):
+    result = tay.ask(question, min_confidence=0.0)
+    assert result.answer is None and result.no_answer_code == "contradicted"
+    assert f"does not say {asked!r} nor a synonym of it" in result.no_answer_reason
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("When was the Old Bridge over the Tay built?", "1939"),
+    ("In what year was the Old Bridge over the Tay constructed?", "1939"),  # a WordNet synonym
+    ("When was the toll on the Tay bridge overturned?", "1992"),  # "annul", one of its senses
+    ("When was the Old Bridge over the Tay built by the town?", "1939"),  # words after it: not read
+    ("When was the Old Bridge over the Tay used?", "1939"),  # a stop word, never searched: not checked
+])
+def test_a_time_of_the_event_asked_or_a_synonym_of_it_is_read_as_before(tay, question, answer):
+    result = tay.ask(question, min_confidence=0.0)
+    assert result.no_answer_code is None and result.answer.text == answer

@@ -146,11 +146,25 @@ CEILINGS = {
 # calibration gap 0.071 -> 0.080 (ceiling 0.071 -> 0.081; issue 9 asks for 0.10 at most): the answers
 # withheld were wrong ones given 0.27-0.80, so the rest of those bins are right more often than their
 # confidence says.
-SQUAD_FLOORS = {"f1": 56.718, "exact": 53.681, "HasAns_f1": 41.562, "NoAns_f1": 74.999, "hit1": 0.755,
-                "precision": 0.539}
-# 0.081 -> 0.083 with the per-article length normalisation: the refit withholds one more wrong answer
-# (precision 0.538 -> 0.540), which moves its bin's share right; issue 9 asks for 0.10 at most
-SQUAD_CEILINGS = {"calibration_gap": 0.083}
+# A time question's passive whose participle, its WordNet synonyms and derived forms are all missing
+# from the passage ("In what year was the bridge shortened?" against "... introduced in 1939") gives no
+# answer: 6 answers withheld, all to unanswerable questions; F1 56.7 -> 57.6, EM 53.7 -> 54.5, NoAns
+# 75.0 -> 76.9, precision 0.538 -> 0.550, HasAns the same; held-out F1 51.5 -> 52.1; Eitingon and Curie
+# unchanged. The calibration gap 0.080 -> 0.091 (ceiling 0.081 -> 0.092; issue 9 asks for 0.10 at most):
+# the answers withheld were wrong ones given 0.27-0.55.
+# A question whose wh-phrase follows its verb ("X doubles the discharge to what amount?") read for another
+# doer of the matched verb, as "What does X ...?" is: one more unanswerable question withheld (0.28); F1
+# 57.6 -> 57.7, NoAns 76.9 -> 77.2, precision 0.550 -> 0.552, gap 0.091 -> 0.093 (ceiling 0.094).
+# WordNet's "also see" antonyms ("warm" also see "hot": "cold") in the antonym table: one more (0.47);
+# F1 57.7 -> 57.9, NoAns 77.2 -> 77.5, precision 0.552 -> 0.554, gap 0.093 -> 0.095 (ceiling 0.096).
+# A stranded goal preposition against a path one over the candidate, or the other way round ("What does
+# the Rhine flow into?" against "flows around the rock"): two unanswerable questions (0.34, 0.27) and
+# one wrong answer (0.44) withheld; F1 57.9 -> 58.1, NoAns 77.5 -> 78.1, precision 0.554 -> 0.559, gap
+# 0.095 -> 0.099 (ceiling 0.100, issue 9's limit: a further withholding rule needs the calibration to
+# learn from the answers withheld).
+SQUAD_FLOORS = {"f1": 58.134, "exact": 55.098, "HasAns_f1": 41.562, "NoAns_f1": 78.124, "hit1": 0.755,
+                "precision": 0.558}
+SQUAD_CEILINGS = {"calibration_gap": 0.100}
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own.
 # Since each article's sentences are length-normalised against their own article's mean (qa/index.py),
 # Curie's folder Hit@1 is its own 0.733 (0.711 before: "They were Marie Curie, Pierre Curie and Henri

@@ -77,7 +77,7 @@ PERFECT = frozenset(["has", "have", "had"])
 # grammars): after "has/have/had" right behind the wh-word they make a perfect tense ("Who had found
 # refuge ...?"), whose subject the wh-word is; regular participles end in -ed.
 _IRREGULAR_PARTICIPLES = """
-    arisen awoken been beaten become begun bent bet bid bitten bled blown broken bred brought built
+    arisen awoken been beaten become begun bent bet bid bitten bled blown born broken bred brought built
     burnt burst bought cast caught chosen clung come cost crept cut dealt dug done drawn dreamt drunk
     driven eaten fallen fed felt fought found fled flung flown forbidden forgotten forgiven frozen got
     gotten given gone ground grown hung heard hidden hit held hurt kept knelt known laid led leant
@@ -119,6 +119,8 @@ class QuestionType:
     times: tuple[tuple[int, int, str], ...] = ()
     directions: tuple[tuple[str, str], ...] = ()  # its prepositions of time or direction, and their words
     fronted: bool = True  # the wh-word (after a preposition, if any) opens it: "form" is read from there
+    event: str | None = None  # the participle whose time a passive "When was X built?" asks (``timed_event``)
+    event_terms: frozenset[str] = frozenset()  # the search terms of its wordings (``events``), once searched
 
 
 YES_NO = "YES_NO"  # the label of a yes/no question's answer: "yes" or "no", not text of the passage
@@ -171,7 +173,8 @@ def classify(question: str) -> QuestionType:
                 return QuestionType(kind, () if defines else labels, form, words, passive, named, defines,
                                     asked_noun(q), preposition, governor, opposites.in_question(words),
                                     times.in_question(q), directions.in_question(q),
-                                    all(w in PREPOSITIONS for w in _WORD.findall(q[:wh.start()])))
+                                    all(w in PREPOSITIONS for w in _WORD.findall(q[:wh.start()])),
+                                    timed_event(after) if kind == "when" else None)
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES or first in NEGATIVE_AUXILIARIES:
         # "be" and a past participle after it make it passive ("Was she freed?")
@@ -252,6 +255,17 @@ def names(after: str) -> bool:
         phrase = phrase[1:]
     return bool(phrase) and phrase[0][0].isupper() and all(
         (w[0].isupper() or w.lower() in NAME_PARTICLES) and not w.endswith(("'s", "’s")) for w in phrase)
+
+
+def timed_event(after: str) -> str | None:
+    """The past participle closing a time question's passive, the event whose time it asks: "(When) was
+    the bridge built?" -> "built", "(What year) was she born?" -> "born"; None when words follow it,
+    as they name the event with it ("put on trial", "taken over")."""
+    words = _WORD.findall(after)
+    at = next((i for i, w in enumerate(words) if w in BE_AUXILIARIES), None)
+    if at is None or len(words) < at + 3 or any(w in DO_AUXILIARIES for w in words[:at]):
+        return None
+    return words[-1] if _participle(words[-1]) else None
 
 
 def _participle(word: str) -> bool:

@@ -1,6 +1,8 @@
 """Whether a passage says otherwise than the question: an opposite of one of its words where the question
-has the word ("small" for "large"), or only dates outside the time it names. SQuAD 2.0's unanswerable
-questions are often made so (antonyms, swapped dates: Rajpurkar, Jia and Liang 2018, table 2)."""
+has the word ("small" for "large"), only dates outside the time it names, or a time of something other
+than the event it asks the time of ("When was X shortened?" against "X was built in 1939"). SQuAD 2.0's
+unanswerable questions are often made so (antonyms, swapped dates, changed verbs: Rajpurkar, Jia and
+Liang 2018, table 2)."""
 
 from __future__ import annotations
 
@@ -33,21 +35,28 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
         dates = [t for s in ev.spans if s.label == "DATE" for t in times.in_date(s.text)]
         if dates and not any(times.overlaps(q, d) for q in qtype.times for d in dates):
             return f"its passage gives {dates[0][2]!r} where the question says {qtype.times[0][2]!r}"
+    if qtype.event_terms and qtype.event_terms.isdisjoint(ev.token_terms):
+        return f"its passage does not say {qtype.event!r} nor a synonym of it"
     return None
 
 
 def roles_swapped(qtype: QuestionType, ev, span) -> str | None:
     """How the passage gives the question's words the candidate's part ("Who replaced X?" against
     "X replaced Y") or names another doer of its verb (SQuAD 2.0's entity swaps), or None; a passive
-    question, or one whose wh-word comes late ("X descends from what sea?"), is left alone."""
+    question is left alone, and one whose wh-word comes late ("X descends from what sea?") is read for
+    another doer only, its subject coming first as in "What does X descend from?"."""
     if not ev.arcs:
         return None
     if qtype.preposition and (
             otherwise := directions.stranded_otherwise(qtype.preposition, qtype.words, ev, span.head)):
         return otherwise
-    if qtype.passive or not qtype.fronted:
+    if qtype.passive:
         return None
     outside = [m for m in ev.matched if not span.first <= m <= span.last]
+    if not qtype.fronted:
+        if (at := other_doer(ev.arcs, span.head, outside)) is not None:
+            return f"its passage has {ev.words[at]!r} doing what the question says another does"
+        return None
     if (at := swapped(qtype.form, ev.arcs, span.head, outside)) is not None:
         return f"its passage has {span.text!r} and {ev.words[at]!r} the other way round from the question"
     if qtype.form == OBJECT_FORM and (at := other_doer(ev.arcs, span.head, outside)) is not None:

@@ -1,6 +1,7 @@
 """Prepositions of opposite sense, before and after in time, towards and away in space ("before the
-conquest" against "after the conquest", "flows into the bay" against "flows out of the bay"): an
-English grammar's pairs (Quirk et al. 1985, ch. 9), so a passage can be checked against the question."""
+conquest" against "after the conquest", "flows into the bay" against "flows out of the bay"), and of a
+motion's path against its goal ("flows through the lake" against "flows into the lake"): an English
+grammar's classes (Quirk et al. 1985, ch. 9), so a passage can be checked against the question."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ TOWARDS = frozenset({"into", "onto", "toward", "towards", "to"})
 AWAY = frozenset({"from", "out"})
 OPPOSED = {**dict.fromkeys(EARLIER, LATER), **dict.fromkeys(LATER, EARLIER),
            **dict.fromkeys(TOWARDS, AWAY), **dict.fromkeys(AWAY, TOWARDS)}
+# prepositions of the path a motion passes along, against those of its goal (Quirk et al. 1985, 9.17-9.27):
+# "flows through the lake" does not say what it flows into
+PATH = frozenset({"through", "around", "along", "across", "past", "via"})
+OTHER_COURSE = {**dict.fromkeys(TOWARDS, PATH), **dict.fromkeys(PATH, TOWARDS)}
 SKIPPED = frozenset({"of", "to", "the", "a", "an", "its", "their", "his", "her"})
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 
@@ -46,11 +51,13 @@ def said_otherwise(pairs, ev) -> str | None:
 
 def stranded_otherwise(preposition: str | None, words: frozenset[str], ev, head: int) -> str | None:
     """The candidate headed at ``head`` as the object of a preposition of opposite sense to the one
-    the question strands ("What sea does it flow out of?" against "it flows into the North Sea")."""
+    the question strands ("What sea does it flow out of?" against "it flows into the North Sea"), or
+    of a path where it asks for a goal or the other way round ("What does it flow into?" against "it
+    flows around the rock")."""
     asked = "out" if preposition == "of" and "out" in words else preposition
-    if asked not in OPPOSED or ev.arcs[head][1] != "pobj":
+    if (asked not in OPPOSED and asked not in OTHER_COURSE) or ev.arcs[head][1] != "pobj":
         return None
     said = ev.words[ev.arcs[head][2]]
-    if said in OPPOSED[asked]:
+    if said in OPPOSED.get(asked, ()) or said in OTHER_COURSE.get(asked, ()):
         return f"its passage says {said!r} where the question says {asked!r}"
     return None

@@ -9,6 +9,7 @@ from dataclasses import replace
 from ..index import Index
 from ..nlp import Analyzer
 from ..passages import Passage
+from . import events
 from .answer import TOP_PASSAGES
 from .rank import Ranked
 from .reader import Evidence, Span, phrase_terms, tree_neighbours
@@ -71,6 +72,9 @@ class EvidenceBuilder:
         noun = self.analyzer.term(qtype.noun, qtype.noun, False) if qtype.noun else None
         if qtype.governor:
             qtype = replace(qtype, governor=self.analyzer.term(qtype.governor, qtype.governor, False))
+        if qtype.event and self.analyzer.term(qtype.event, qtype.event, False) and events.verbs(qtype.event):
+            qtype = replace(qtype, event_terms=frozenset(
+                t for w in events.wordings(qtype.event) if (t := self.analyzer.term(w, w, False))))
         asked = frozenset(terms)
         if ranked:
             subject = self.title_terms[self.passages[ranked[0].passage].document]

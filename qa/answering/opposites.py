@@ -1,5 +1,6 @@
 """Words of opposite meaning, from Princeton WordNet 3.0's direct antonyms of adjectives, adverbs and
-verbs ("large" and "small", "increase" and "decrease"; ``wordnet_antonyms.tsv``, written by
+verbs ("large" and "small", "increase" and "decrease") and the antonyms of the senses a word's "also
+see" ("warm" also see "hot": "cold"; ``wordnet_antonyms.tsv``, written by
 ``qa.answering.wordnet_table``, licence in ``WORDNET_LICENSE``), matched through WordNet's own
 inflection rules, so that "decreased" is "decrease" but "brotherly" is not "brother"."""
 

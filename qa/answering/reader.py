@@ -22,7 +22,7 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from . import contradiction, kinds, opposites, polarity
+from . import contradiction, events, kinds, opposites, polarity
 from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, YES_NO, Answer, QuestionType, fits
 from .roles import clause, fills_asked_role
 
@@ -532,6 +532,7 @@ class Reader:
         self.prior_shift = _logit(share) - _logit(fitted_share)
         kinds.table()  # read at start-up, not by the first question
         opposites.table()
+        events.table()
 
     @classmethod
     def neutral(cls) -> Reader:

