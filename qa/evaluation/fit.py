@@ -9,7 +9,8 @@ with each fold's threshold and how many answerable questions' best candidate is 
 2. Calibration: the best candidate of every question (unanswerable ones included) is labelled right
    when the question is answerable and the candidate right; the weights of
    ``reader.CONFIDENCE_FEATURES`` turn its features into the probability of being right.
-3. Threshold: the probability below which abstaining gives the best SQuAD 2.0 F1 on the same data.
+3. Threshold: the probability below which abstaining gives the best SQuAD 2.0 F1 on the same data,
+   over the questions whose answer can be shown (not those withheld as contradicted, which abstain).
 Newton's method with a small L2 penalty: deterministic, so the file is reproducible to the digit.
 """
 
@@ -122,7 +123,7 @@ def fit(engine, questions) -> dict:
     scorer = reading.Reader({"weights": weights,
                              "calibration": dict.fromkeys(reading.CONFIDENCE_FEATURES, 0.0),
                              "threshold": 0.0})
-    tops, labels, f1_of_top, answerable = [], [], [], []
+    tops, labels, f1_of_top, answerable, withheld = [], [], [], [], []
     for q, qtype, cands, f1s in data:
         if not cands or qtype.kind in reading.CLAUSE_KINDS:  # none, or answered yes/no (polarity.py)
             continue
@@ -130,6 +131,7 @@ def fit(engine, questions) -> dict:
                          for (_, ev, s, x), f in zip(cands, f1s, strict=True)), key=lambda c: -c[0][0])
         ranked = [c for c, _ in scored]
         tops.append(scorer.confidence_features(qtype, ranked))
+        withheld.append(bool(reading.withheld(qtype, ranked[0][1], ranked[0][2])))
         labels.append(q.answerable and scored[0][1] >= RIGHT_F1)
         f1_of_top.append(scored[0][1])
         answerable.append(q.answerable)
@@ -138,12 +140,15 @@ def fit(engine, questions) -> dict:
                    for n, v in zip(reading.CONFIDENCE_FEATURES, c, strict=True)}
     probabilities = [reading.sigmoid(float(np.dot([calibration[n] for n in reading.CONFIDENCE_FEATURES], x)))
                      for x in tops]
-    # questions with no candidate at all abstain whatever the threshold: they do not move it
+    # questions with no candidate at all abstain whatever the threshold: they do not move it; nor do
+    # those whose best candidate's passage says otherwise (``reader.withheld``), which abstain too
+    shown = [k for k, out in enumerate(withheld) if not out]
     return {"fitted_on": f"{DATA.name} (SQuAD 2.0 development set, CC BY-SA 4.0): "
                          f"{len(questions)} questions, {sum(len(x) for x, _ in groups)} candidates",
             "answerable_share": round(sum(answerable) / len(answerable), DIGITS),
             "weights": weights, "calibration": calibration,
-            "threshold": best_threshold(probabilities, f1_of_top, answerable)}
+            "threshold": best_threshold(*([values[k] for k in shown]
+                                          for values in (probabilities, f1_of_top, answerable)))}
 
 
 def build(data: Path = DATA):
