@@ -215,7 +215,9 @@ def json_object(req: Request) -> dict[str, Any]:
         raise InvalidRequest(f"the body is not UTF-8 (bad byte at offset {exc.start}): "
                              "send JSON encoded as UTF-8.") from None
     try:
-        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        if text.startswith("\ufeff"):  # what json.loads refuses before decoding, as it words it
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise InvalidRequest(f"the body is not valid JSON ({exc.msg} at line {exc.lineno}, column "
                              f"{exc.colno}): send an object like {EXAMPLE_BODY}.") from None
@@ -248,6 +250,10 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_constant(name: str):
     raise InvalidRequest(f"{name} is not valid JSON: use a number.")
+
+
+# built once: json.loads with hooks builds a decoder and its scanner for every body (2.5 of 3.9 us)
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constant)
 
 
 def _only(body: dict[str, Any], kind: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()

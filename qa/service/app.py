@@ -121,9 +121,14 @@ def secure(response: Response) -> Response:
             headers.add(name, value)
     if "location" in present:
         headers["Location"] = relative(headers["Location"])
-    if "cache-control" not in present and (request.path == "/api" or request.path.startswith("/api/")):
+    if "cache-control" not in present and in_api(request.path):
         headers.add("Cache-Control", API_CACHE_CONTROL)
     return response
+
+
+def in_api(path: str) -> bool:
+    """Whether ``path`` is the API's: its answers are problem+json and never stored by caches."""
+    return path == "/api" or path.startswith("/api/")
 
 
 def relative(location: str) -> str:
@@ -137,13 +142,13 @@ def relative(location: str) -> str:
 def handle_error(exc: Exception):
     """Every error: problem+json under /api/, the page with a message elsewhere; never internals."""
     headers: dict[str, str] = {}
-    in_api = request.path == "/api" or request.path.startswith("/api/")
+    api_path = in_api(request.path)
     if isinstance(exc, QAError):
         body = exc.to_problem()
         headers = exc.headers()
     elif isinstance(exc, HTTPException):
         status = exc.code or 500
-        detail = (PAGE_NOT_FOUND if status == 404 and not in_api else HTTP_DETAILS.get(status)
+        detail = (PAGE_NOT_FOUND if status == 404 and not api_path else HTTP_DETAILS.get(status)
                   or _method_detail(exc) or exc.description or "")
         body = problem(status, detail)
         headers = {"Allow": allowed} if (allowed := _allowed(exc)) else {}
@@ -151,7 +156,7 @@ def handle_error(exc: Exception):
         log.exception("unexpected error answering %s %s", request.method, request.path)
         body = problem(500, HTTP_DETAILS[500])
     status = body["status"]
-    if in_api:
+    if api_path:
         response = api_problem(body)
     else:
         try:
@@ -189,7 +194,7 @@ def bare_error(status: int, detail: str, path: str | None, retry_after: int | No
     of the app): problem+json under /api/ or when the path is unknown, a short page elsewhere; the
     same security headers; the detail is ours, never text from the request."""
     body = problem(status, detail, slug=slug)
-    if path is None or path == "/api" or path.startswith("/api/"):
+    if path is None or in_api(path):
         data, kind = json.dumps(body).encode(), "application/problem+json"
     else:
         data = (f"<!doctype html><meta charset=\"utf-8\"><title>{body['title']} · article-qa</title>"
