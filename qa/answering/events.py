@@ -9,6 +9,8 @@ import gzip
 from functools import lru_cache
 from pathlib import Path
 
+from .opposites import detached
+
 TABLE = Path(__file__).with_name("wordnet_verbs.tsv.gz")
 DETACH = (("ies", "y"), ("es", "e"), ("es", ""), ("s", ""), ("ed", "e"), ("ed", ""), ("ing", "e"),
           ("ing", ""))  # WordNet's morphy rules for verbs
@@ -40,14 +42,7 @@ def verbs(word: str) -> frozenset[str]:
     """The verbs ``word`` can be a form of ("found": "find" and "found")."""
     words, irregular, _ = table()
     found = set(irregular.get(word, ())) | ({word} if word in words else set())
-    for ending, base in DETACH:
-        if word.endswith(ending) and len(word) > len(ending) + 1:
-            stem = word[:-len(ending)] + base
-            if stem in words:
-                found.add(stem)
-            elif not base and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in words:
-                found.add(stem[:-1])  # a doubled consonant: "stopped" -> "stop"
-    return frozenset(found)
+    return frozenset(found | detached(word, words, DETACH))
 
 
 def wordings(word: str) -> frozenset[str]:

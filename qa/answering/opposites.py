@@ -32,15 +32,20 @@ def forms(word: str) -> frozenset[str]:
     "decreased" and the verb "decrease"). Kept per word: the check reads every word of a passage at each
     question, and an article's vocabulary is small."""
     words = table()
-    found = {word} if word in words else set()
-    for ending, base in DETACH:
+    return frozenset(({word} if word in words else set()) | detached(word, words))
+
+
+def detached(word: str, known, rules=DETACH) -> set[str]:
+    """The words of ``known`` that ``word`` is an inflection of by WordNet's detachment ``rules``."""
+    found = set()
+    for ending, base in rules:
         if word.endswith(ending) and len(word) > len(ending) + 1:
             stem = word[:-len(ending)] + base
-            if stem in words:
+            if stem in known:
                 found.add(stem)
-            elif not base and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in words:
+            elif not base and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in known:
                 found.add(stem[:-1])  # a doubled consonant: "bigger" -> "big", "stopped" -> "stop"
-    return frozenset(found)
+    return found
 
 
 def in_question(words) -> tuple[tuple[str, str, frozenset[str]], ...]:
