@@ -146,11 +146,17 @@ CEILINGS = {
 # calibration gap 0.071 -> 0.080 (ceiling 0.071 -> 0.081; issue 9 asks for 0.10 at most): the answers
 # withheld were wrong ones given 0.27-0.80, so the rest of those bins are right more often than their
 # confidence says.
-SQUAD_FLOORS = {"f1": 56.718, "exact": 53.681, "HasAns_f1": 41.562, "NoAns_f1": 74.999, "hit1": 0.755,
-                "precision": 0.539}
+# An answer that is part of a name joined by lower-case particles is given as the whole name ("Wijk" ->
+# "Wijk bij Duurstede", "Rhein" -> "Rüdesheim am Rhein", "Edward" -> "Edward the Confessor";
+# qa/answering/particles.py), the model unchanged: 5 answers improve, none worsens; F1 56.7 -> 57.1, EM
+# 53.7 -> 54.4, HasAns F1 41.6 -> 42.2, precision 0.540 -> 0.543.
+SQUAD_FLOORS = {"f1": 57.062, "exact": 54.389, "HasAns_f1": 42.193, "NoAns_f1": 74.999, "hit1": 0.755,
+                "precision": 0.542}
 # 0.081 -> 0.083 with the per-article length normalisation: the refit withholds one more wrong answer
-# (precision 0.538 -> 0.540), which moves its bin's share right; issue 9 asks for 0.10 at most
-SQUAD_CEILINGS = {"calibration_gap": 0.083}
+# (precision 0.538 -> 0.540), which moves its bin's share right; 0.083 -> 0.086 with whole names:
+# "Millingen aan de Rijn" (confidence 0.36) was wrong as "Millingen", so its bin is now right more
+# often than its confidence says (under-confidence); issue 9 asks for 0.10 at most
+SQUAD_CEILINGS = {"calibration_gap": 0.086}
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own.
 # Since each article's sentences are length-normalised against their own article's mean (qa/index.py),
 # Curie's folder Hit@1 is its own 0.733 (0.711 before: "They were Marie Curie, Pierre Curie and Henri

@@ -22,7 +22,7 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from . import contradiction, kinds, opposites, polarity
+from . import contradiction, kinds, opposites, particles, polarity
 from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, YES_NO, Answer, QuestionType, fits
 from .roles import clause, fills_asked_role
 
@@ -197,6 +197,16 @@ def _shortened(ev: Evidence, asked: frozenset[str]) -> list[Span]:
             seen.add((short.start, short.end))
             out.append(short)
     return out
+
+
+def _whole_name(ev: Evidence, span: Span) -> tuple[int, int]:
+    """The candidate's character extent, widened to the whole name when it is part of one
+    (``particles.whole_name``)."""
+    if not ev.tokens or not ev.arcs:
+        return span.start, span.end
+    first, last = particles.whole_name(ev.words, ev.text, ev.tokens, ev.arcs, span.first, span.last)
+    return ev.tokens[first][0] if first < span.first else span.start, \
+        ev.tokens[last][1] if last > span.last else span.end
 
 
 def _chain(arcs, a: int) -> dict[int, int]:
@@ -582,8 +592,9 @@ class Reader:
         if otherwise := withheld(qtype, ev, span):
             return Reading(None, Reason.CONTRADICTED, otherwise)
         p = sigmoid(_dot(self.calibration, self.confidence_features(qtype, ranked)) + self.prior_shift)
-        return self._offered(Answer(ev.text[span.start:span.end], span.label or "PHRASE", ev.rank,
-                                    span.start, span.end, round(p, 3)), p, min_confidence)
+        start, end = _whole_name(ev, span)
+        return self._offered(Answer(ev.text[start:end], span.label or "PHRASE", ev.rank, start, end,
+                                    round(p, 3)), p, min_confidence)
 
     def _offered(self, answer: Answer, p: float, min_confidence: float | None) -> Reading:
         """The answer, or an abstention when its probability ``p`` (unrounded) is below the threshold."""
