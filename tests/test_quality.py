@@ -85,8 +85,10 @@ FLOORS = {
     "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.522,
                 "f1": 0.550, "abstention": 0.714},
     "marie_curie": {"hit1": 0.733, "hit3": 0.755, "hit5": 0.799, "mrr": 0.753, "em": 0.511,
-                    "f1": 0.533, "abstention": 0.714},
+                    "f1": 0.539, "abstention": 0.714},
 }
+# A lone proper noun given as the run of proper nouns it stands in (qa/answering/particles.py): Curie's
+# "Alps" is "French Alps" (F1 0.533 -> 0.540), measured once the change was kept; Eitingon unchanged.
 # Passages giving the question's words other parts or other doers, or a preposition of opposite sense
 # (contradiction.py, directions.py), withhold three wrong Eitingon answers to answerable questions
 # ("1981" for "When did Stalin die?" from "Eitingon died in 1981"): F1 unchanged, false abstention
@@ -149,8 +151,9 @@ CEILINGS = {
 # An answer that is part of a name joined by lower-case particles is given as the whole name ("Wijk" ->
 # "Wijk bij Duurstede", "Rhein" -> "Rüdesheim am Rhein", "Edward" -> "Edward the Confessor";
 # qa/answering/particles.py), the model unchanged: 5 answers improve, none worsens; F1 56.7 -> 57.1, EM
-# 53.7 -> 54.4, HasAns F1 41.6 -> 42.2, precision 0.540 -> 0.543.
-SQUAD_FLOORS = {"f1": 57.062, "exact": 54.389, "HasAns_f1": 42.193, "NoAns_f1": 74.999, "hit1": 0.755,
+# 53.7 -> 54.4, HasAns F1 41.6 -> 42.2, precision 0.540 -> 0.543. A lone proper noun widened to its run
+# of them ("III" -> "King Charles III", "Rhein" -> "Alter Rhein"): 3 more, F1 57.2, EM 54.8, HasAns 42.5.
+SQUAD_FLOORS = {"f1": 57.228, "exact": 54.815, "HasAns_f1": 42.496, "NoAns_f1": 74.999, "hit1": 0.755,
                 "precision": 0.542}
 # 0.081 -> 0.083 with the per-article length normalisation: the refit withholds one more wrong answer
 # (precision 0.538 -> 0.540), which moves its bin's share right; 0.083 -> 0.086 with whole names:

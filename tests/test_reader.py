@@ -419,3 +419,19 @@ def test_a_byname_is_joined_only_where_the_parse_joins_it(tmp_path):
         ev = next(e for e in evidence if word in e.words)
         at = ev.words.index(word)
         assert whole_name(ev.words, ev.text, ev.tokens, ev.arcs, at, at) == (at, at + words)
+
+
+def test_a_lone_proper_noun_is_widened_to_the_run_of_proper_nouns_it_stands_in(tmp_path):
+    """"Rhein" of "the Alter Rhein" is one word of a name; "Rollo" beside "911" is a name of its own."""
+    from qa.answering.particles import whole_name
+
+    evidence, _ = _reading(tmp_path, "In 911 Rollo signed a treaty with King Charles III. The delta is "
+                                     "delimited in the west by the Alter Rhein.",
+                           "Who signed a treaty, and what delimits the delta in the west?")
+    assert "Rhein" in {s.text for ev in evidence for s in ev.spans}  # the recogniser's cut
+    names = {"iii": ["king", "charles", "iii"], "rhein": ["alter", "rhein"], "rollo": ["rollo"]}
+    for word, name in names.items():
+        ev = next(e for e in evidence if word in e.words)
+        at = ev.words.index(word)
+        first, last = whole_name(ev.words, ev.text, ev.tokens, ev.arcs, at, at)
+        assert list(ev.words[first:last + 1]) == name

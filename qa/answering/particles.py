@@ -1,5 +1,5 @@
-"""The whole name an answer is part of ("Wijk" of "Wijk bij Duurstede", "Edward" of "Edward the
-Confessor"): an entity recogniser trained on English news ends a European name at its first particle."""
+"""The whole name an answer is part of ("Wijk" of "Wijk bij Duurstede", "Edward" of "Edward the Confessor",
+"Rhein" of "Alter Rhein"): an entity recogniser trained on English news cuts European names short."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ EPITHET = "the"  # "Edward the Confessor": a byname, one capitalised word after 
 
 
 def whole_name(words, text: str, tokens, arcs, first: int, last: int) -> tuple[int, int]:
-    """The token extent [first, last] widened over particles into the proper nouns either side; the
-    same extent when no particle joins it to another proper noun."""
+    """The token extent [first, last] widened over particles into the proper nouns either side (a lone
+    proper noun first to its run of them); the same extent when nothing joins it to another."""
     n = len(arcs)
     if not words or n == 0 or arcs[first][0] != PROPER and arcs[last][0] != PROPER:
         return first, last
@@ -33,6 +33,8 @@ def whole_name(words, text: str, tokens, arcs, first: int, last: int) -> tuple[i
             last = i - 1
         elif last + 2 < n and words[last + 1] == EPITHET and text[tokens[last + 2][0]].isupper():
             last = _epithet(words, tokens, arcs, last)
+    if first == last:
+        first, last = _run(arcs, first)
     if arcs[first][0] == PROPER:
         i = first - 1
         while i >= 0 and joiner(i):
@@ -56,3 +58,19 @@ def _epithet(words, tokens, arcs, last: int) -> int:
     head = arcs[last + 1][2]  # the word "the" is the article of
     joined = head == end and arcs[end][2] == last or arcs[last][2] == end == head
     return end if joined else last
+
+
+def _run(arcs, i: int) -> tuple[int, int]:
+    """The run of proper nouns a lone one stands in, each hanging on another of the run or the run on
+    it ("III" of "King Charles III"): one word of a name the recogniser split is not the name."""
+    first = last = i
+
+    def joins(k: int, run: range) -> bool:
+        return 0 <= k < len(arcs) and arcs[k][0] == PROPER and (arcs[k][2] in run or
+                                                                 any(arcs[j][2] == k for j in run))
+
+    while joins(last + 1, range(first, last + 1)):
+        last += 1
+    while joins(first - 1, range(first, last + 1)):
+        first -= 1
+    return first, last
