@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from qa.answering.reader import MODEL_FILE
+from qa.answering.reader import CONFIDENCE_FEATURES, MODEL_FILE, sigmoid
 from qa.evaluation import fit
 
 
@@ -55,7 +55,7 @@ def test_the_model_file_is_reproduced_by_the_fit_script():
     made = fit.fit(engine, questions)
     kept = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     assert made["threshold"] == pytest.approx(kept["threshold"], abs=1e-3)
-    for part in ("weights", "calibration"):
+    for part in ("weights", "calibration", "platt"):
         assert made[part].keys() == kept[part].keys()
         for name, value in made[part].items():
             assert value == pytest.approx(kept[part][name], abs=1e-3), f"{part}.{name}"
@@ -93,3 +93,19 @@ def test_the_fit_command_rejects_an_unknown_option_before_it_builds_anything(cap
         fit.main(["--help"])
     assert stop.value.code == 0 and "--held-out" in capsys.readouterr().out
     assert list(tmp_path.iterdir()) == []
+
+
+def test_platt_scaling_fits_the_answers_given_and_keeps_which_they_are():
+    """Answers given at 0.3-0.5 that are right 80% of the time get a confidence near 0.8, and the
+    threshold moves with them, so exactly the same questions are answered."""
+    rng = np.random.default_rng(0)
+    z = rng.uniform(-1.0, 0.0, 400)  # log-odds: probabilities 0.27-0.5
+    tops = np.column_stack([np.ones_like(z), z, np.zeros((len(z), len(CONFIDENCE_FEATURES) - 2))])
+    labels = (rng.uniform(size=len(z)) < 0.8).astype(float)
+    calibration = dict.fromkeys(CONFIDENCE_FEATURES, 0.0) | {CONFIDENCE_FEATURES[1]: 1.0}
+    threshold = 0.4
+    given = [k for k in range(len(z)) if sigmoid(z[k]) >= threshold]
+    platt, moved = fit.recalibrated(calibration, threshold, tops, labels, given)
+    shown = [sigmoid(platt["scale"] * z[k] + platt["shift"]) for k in range(len(z))]
+    assert abs(np.mean([shown[k] for k in given]) - labels[given].mean()) < 0.02
+    assert [k for k in range(len(z)) if shown[k] >= moved] == given

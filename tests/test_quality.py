@@ -85,8 +85,10 @@ FLOORS = {
     "article": {"hit1": 0.732, "hit3": 0.802, "hit5": 0.86, "mrr": 0.776, "em": 0.522,
                 "f1": 0.550, "abstention": 0.714},
     "marie_curie": {"hit1": 0.733, "hit3": 0.755, "hit5": 0.799, "mrr": 0.753, "em": 0.511,
-                    "f1": 0.533, "abstention": 0.714},
+                    "f1": 0.539, "abstention": 0.714},
 }
+# A lone proper noun given as the run of proper nouns it stands in (qa/answering/particles.py): Curie's
+# "Alps" is "French Alps" (F1 0.533 -> 0.540), measured once the change was kept; Eitingon unchanged.
 # Passages giving the question's words other parts or other doers, or a preposition of opposite sense
 # (contradiction.py, directions.py), withhold three wrong Eitingon answers to answerable questions
 # ("1981" for "When did Stalin die?" from "Eitingon died in 1981"): F1 unchanged, false abstention
@@ -165,9 +167,19 @@ CEILINGS = {
 # The threshold is chosen over the questions whose answer can be shown: one withheld as contradicted
 # abstains whatever its probability, but counted as answered wrongly above it (0.262 -> 0.259): F1 the
 # same, HasAns 41.56 -> 41.82, NoAns 78.1 -> 77.8, precision 0.561 -> 0.555, gap 0.1002 -> 0.098.
-SQUAD_FLOORS = {"f1": 58.134, "exact": 55.098, "HasAns_f1": 41.822, "NoAns_f1": 77.811, "hit1": 0.755,
-                "precision": 0.554}
-SQUAD_CEILINGS = {"calibration_gap": 0.100}
+# An answer that is part of a name joined by lower-case particles is given as the whole name ("Wijk" ->
+# "Wijk bij Duurstede", "Rhein" -> "Rüdesheim am Rhein", "Edward" -> "Edward the Confessor";
+# qa/answering/particles.py), the model unchanged: 5 answers improve, none worsens; F1 56.7 -> 57.1, EM
+# 53.7 -> 54.4, HasAns F1 41.6 -> 42.2, precision 0.540 -> 0.543. A lone proper noun widened to its run
+# of them ("III" -> "King Charles III", "Rhein" -> "Alter Rhein"): 3 more, F1 57.2, EM 54.8, HasAns 42.5.
+# Both together, the calibration labelled with the answer as given (the whole name): F1 58.8, EM 56.4,
+# HasAns 42.5, NoAns 78.4, precision 0.568, held-out F1 52.4, but the gap 0.105, the answers given
+# right more often than their confidence in every bin (they are a better lot than every question's best
+# candidate, which the calibration is fitted on). Platt's scaling refitted on the answers given
+# (qa.evaluation.fit.recalibrated; the same answers) brings it to 0.075.
+SQUAD_FLOORS = {"f1": 58.786, "exact": 56.373, "HasAns_f1": 42.496, "NoAns_f1": 78.437, "hit1": 0.755,
+                "precision": 0.567}
+SQUAD_CEILINGS = {"calibration_gap": 0.076}
 # issue 9: in a folder of several articles, each question set's Hit@1 within 2 points of its own.
 # Since each article's sentences are length-normalised against their own article's mean (qa/index.py),
 # Curie's folder Hit@1 is its own 0.733 (0.711 before: "They were Marie Curie, Pierre Curie and Henri

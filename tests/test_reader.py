@@ -392,3 +392,46 @@ def test_the_phrase_terms_kept_per_passage_are_what_a_scan_of_its_phrases_finds(
                 assert _terms_at(ev, i) == _terms_at(scanned, i)
                 seen += bool(_terms_at(ev, i))
     assert seen > 50
+
+
+@pytest.mark.parametrize(("text", "question", "part", "whole"), [
+    ("The river changes its name at Wijk bij Duurstede and flows on to the sea as the Lek.",
+     "Where does the river change its name?", "Wijk", "Wijk bij Duurstede"),
+    ("The gorge between Rüdesheim am Rhein and Koblenz is listed as a heritage site.",
+     "The gorge is between Koblenz and what other town?", "Rhein", "Rüdesheim am Rhein"),
+])
+def test_a_name_cut_at_its_particle_is_answered_whole(tmp_path, text, question, part, whole):
+    """The recogniser ends "Wijk bij Duurstede" at "bij": the best candidate is the part, the answer all."""
+    _, ranked = _reading(tmp_path, text, question)
+    assert ranked[0][2].text == part
+    from qa.engine import Engine
+
+    assert Engine.from_corpus(tmp_path).ask(question, min_confidence=0.0).answer.text == whole
+
+
+def test_a_byname_is_joined_only_where_the_parse_joins_it(tmp_path):
+    """"Edward the Confessor" is one name; "gave Rollo the Duchy" gives two objects of one verb."""
+    from qa.answering.particles import whole_name
+
+    evidence, _ = _reading(tmp_path, "In 911 the king gave Rollo the Duchy. England was later ruled by "
+                                     "Edward the Confessor.", "Who was given the Duchy and ruled England?")
+    for word, words in (("rollo", 0), ("edward", 2)):
+        ev = next(e for e in evidence if word in e.words)
+        at = ev.words.index(word)
+        assert whole_name(ev.words, ev.text, ev.tokens, ev.arcs, at, at) == (at, at + words)
+
+
+def test_a_lone_proper_noun_is_widened_to_the_run_of_proper_nouns_it_stands_in(tmp_path):
+    """"Rhein" of "the Alter Rhein" is one word of a name; "Rollo" beside "911" is a name of its own."""
+    from qa.answering.particles import whole_name
+
+    evidence, _ = _reading(tmp_path, "In 911 Rollo signed a treaty with King Charles III. The delta is "
+                                     "delimited in the west by the Alter Rhein.",
+                           "Who signed a treaty, and what delimits the delta in the west?")
+    assert "Rhein" in {s.text for ev in evidence for s in ev.spans}  # the recogniser's cut
+    names = {"iii": ["king", "charles", "iii"], "rhein": ["alter", "rhein"], "rollo": ["rollo"]}
+    for word, name in names.items():
+        ev = next(e for e in evidence if word in e.words)
+        at = ev.words.index(word)
+        first, last = whole_name(ev.words, ev.text, ev.tokens, ev.arcs, at, at)
+        assert list(ev.words[first:last + 1]) == name

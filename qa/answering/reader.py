@@ -22,7 +22,7 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from . import contradiction, events, kinds, opposites, polarity
+from . import contradiction, events, kinds, opposites, particles, polarity
 from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, YES_NO, Answer, QuestionType, fits
 from .roles import clause, fills_asked_role
 
@@ -56,6 +56,9 @@ AS_NAME = frozenset({"known", "referred", "designated", "described", "styled"}) 
 BESIDES = frozenset({"other", "else", "besides", "another", "apart", "except"})  # "what other river?"
 QUOTES = frozenset("\"'“”‘’«»")
 WINDOW = 4  # words either side of a candidate where question words count as around it
+# the calibration's log-odds z, then the probability shown: sigmoid(scale * z + shift), Platt's scaling
+# refitted on the answers given (``qa.evaluation.fit.recalibrated``); identity when a model has none
+IDENTITY = {"scale": 1.0, "shift": 0.0}
 CONFIDENCE_FEATURES = ("bias", "score", "margin", "coverage", "score_ratio", "typed", "fits_type")
 
 
@@ -197,6 +200,16 @@ def _shortened(ev: Evidence, asked: frozenset[str]) -> list[Span]:
             seen.add((short.start, short.end))
             out.append(short)
     return out
+
+
+def _whole_name(ev: Evidence, span: Span) -> tuple[int, int]:
+    """The candidate's character extent, widened to the whole name when it is part of one
+    (``particles.whole_name``)."""
+    if not ev.tokens or not ev.arcs:
+        return span.start, span.end
+    first, last = particles.whole_name(ev.words, ev.text, ev.tokens, ev.arcs, span.first, span.last)
+    return ev.tokens[first][0] if first < span.first else span.start, \
+        ev.tokens[last][1] if last > span.last else span.end
 
 
 def _chain(arcs, a: int) -> dict[int, int]:
@@ -525,6 +538,8 @@ class Reader:
             self.weights = [float(model["weights"][f]) for f in FEATURES]
             self.calibration = [float(model["calibration"][f]) for f in CONFIDENCE_FEATURES]
             self.threshold = float(model["threshold"])
+            platt = model.get("platt", IDENTITY)
+            self.scale, self.shift = float(platt["scale"]), float(platt["shift"])
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"the reader model lacks or garbles {exc}: refit it with "
                              "`python -m qa.evaluation.fit`.") from None
@@ -582,9 +597,11 @@ class Reader:
         _, ev, span, _ = ranked[0]
         if otherwise := withheld(qtype, ev, span):
             return Reading(None, Reason.CONTRADICTED, otherwise)
-        p = sigmoid(_dot(self.calibration, self.confidence_features(qtype, ranked)) + self.prior_shift)
-        return self._offered(Answer(ev.text[span.start:span.end], span.label or "PHRASE", ev.rank,
-                                    span.start, span.end, round(p, 3)), p, min_confidence)
+        p = sigmoid(self.scale * (_dot(self.calibration, self.confidence_features(qtype, ranked))
+                                  + self.prior_shift) + self.shift)
+        start, end = _whole_name(ev, span)
+        return self._offered(Answer(ev.text[start:end], span.label or "PHRASE", ev.rank, start, end,
+                                    round(p, 3)), p, min_confidence)
 
     def _offered(self, answer: Answer, p: float, min_confidence: float | None) -> Reading:
         """The answer, or an abstention when its probability ``p`` (unrounded) is below the threshold."""

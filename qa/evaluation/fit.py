@@ -8,7 +8,9 @@ with each fold's threshold and how many answerable questions' best candidate is 
    with a gold answer is at least 0.5; the weights of ``reader.FEATURES`` are fitted to that.
 2. Calibration: the best candidate of every question (unanswerable ones included) is labelled right
    when the question is answerable and the candidate right; the weights of
-   ``reader.CONFIDENCE_FEATURES`` turn its features into the probability of being right.
+   ``reader.CONFIDENCE_FEATURES`` turn its features into the probability of being right; then Platt's
+   scaling of that log-odds is refitted on the answers given (above the threshold, not withheld),
+   whose confidence is the one users see.
 3. Threshold: the probability below which abstaining gives the best SQuAD 2.0 F1 on the same data,
    over the questions whose answer can be shown (not those withheld as contradicted, which abstain).
 Newton's method with a small L2 penalty: deterministic, so the file is reproducible to the digit.
@@ -32,6 +34,7 @@ L2 = 1.0  # penalty on the weights (not the bias), in units of examples
 ITERATIONS = 50
 HALVINGS = 30  # a step halved 30 times is 1e-9 of Newton's: it is taken, and the fit stops soon after
 DIGITS = 4
+THRESHOLD_DIGITS = 6  # the threshold mapped through Platt's scaling: no answer at its edge may flip
 
 
 def logistic(x: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
@@ -132,8 +135,12 @@ def fit(engine, questions) -> dict:
         ranked = [c for c, _ in scored]
         tops.append(scorer.confidence_features(qtype, ranked))
         withheld.append(bool(reading.withheld(qtype, ranked[0][1], ranked[0][2])))
-        labels.append(q.answerable and scored[0][1] >= RIGHT_F1)
-        f1_of_top.append(scored[0][1])
+        # scored as the answer given: the best candidate widened to the whole name it is part of
+        _, ev, span, _ = ranked[0]
+        start, end = reading._whole_name(ev, span)
+        f1 = squad.scores(q, ev.text[start:end])[1] if q.answerable else 0.0
+        labels.append(q.answerable and f1 >= RIGHT_F1)
+        f1_of_top.append(f1)
         answerable.append(q.answerable)
     c = logistic(np.array(tops), np.array(labels, dtype=float))
     calibration = {n: round(float(v), DIGITS) + 0.0
@@ -143,12 +150,31 @@ def fit(engine, questions) -> dict:
     # questions with no candidate at all abstain whatever the threshold: they do not move it; nor do
     # those whose best candidate's passage says otherwise (``reader.withheld``), which abstain too
     shown = [k for k, out in enumerate(withheld) if not out]
+    threshold = best_threshold(*([values[k] for k in shown]
+                                 for values in (probabilities, f1_of_top, answerable)))
+    platt, threshold = recalibrated(calibration, threshold, np.array(tops), np.array(labels, dtype=float),
+                                    [k for k in shown if probabilities[k] >= threshold])
     return {"fitted_on": f"{DATA.name} (SQuAD 2.0 development set, CC BY-SA 4.0): "
                          f"{len(questions)} questions, {sum(len(x) for x, _ in groups)} candidates",
             "answerable_share": round(sum(answerable) / len(answerable), DIGITS),
-            "weights": weights, "calibration": calibration,
-            "threshold": best_threshold(*([values[k] for k in shown]
-                                          for values in (probabilities, f1_of_top, answerable)))}
+            "weights": weights, "calibration": calibration, "platt": platt, "threshold": threshold}
+
+
+def recalibrated(calibration: dict, threshold: float, tops: np.ndarray, labels: np.ndarray,
+                 given: list[int]) -> tuple[dict, float]:
+    """Platt's scaling of the calibration's log-odds z, refitted on the answers it gives (those at or
+    above the threshold, not withheld): a better lot than every question's best candidate, which the
+    calibration was fitted on, and the confidence users see is theirs. ({"scale", "shift"}, the
+    threshold in the scaled probability); monotone, so the same answers are given."""
+    z = tops[given] @ np.array([calibration[n] for n in reading.CONFIDENCE_FEATURES])
+    if len(given) < 2 or labels[given].min() == labels[given].max():
+        return dict(reading.IDENTITY), threshold
+    shift, scale = (round(float(v), DIGITS) + 0.0 for v in
+                    logistic(np.column_stack([np.ones(len(z)), z]), labels[given], l2=0.0))
+    if scale <= 0:
+        return dict(reading.IDENTITY), threshold
+    return {"scale": scale, "shift": shift}, round(reading.sigmoid(scale * reading._logit(threshold) + shift),
+                                                   THRESHOLD_DIGITS)
 
 
 def build(data: Path = DATA):
