@@ -311,8 +311,8 @@ class Index:
                             strict=True):
                 score[d] = score.get(d, 0.0) + w
                 held[d] = held.get(d, 0) | bit
-        best = sorted(score.items(), key=_by_score_then_id)[:limit]
-        return [d for d, _ in best], [s for _, s in best], [held[d] for d, _ in best]
+        best = sorted([(-s, d) for d, s in score.items()])[:limit]
+        return [d for _, d in best], [-s for s, _ in best], [held[d] for _, d in best]
 
     def _top_dense(self, ids: list[int], limit: int) -> tuple[list[int], list[float], list[int]]:
         """Every posting of the query summed into one score array: cheapest for small corpora."""
@@ -406,10 +406,6 @@ def _table(terms: np.ndarray, vocabulary: Vocabulary, earlier: Index | None) -> 
         return table
     names = map(vocabulary.terms.__getitem__, terms.tolist())
     return dict(zip(names, range(len(terms)), strict=False))
-
-
-def _by_score_then_id(item: tuple[int, float]) -> tuple[float, int]:
-    return -item[1], item[0]
 
 
 def _best(docs: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
