@@ -4,6 +4,7 @@ passage an answer may be read from (its coverage, candidates with their rarity, 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from ..index import Index
@@ -13,7 +14,6 @@ from . import events
 from .answer import TOP_PASSAGES
 from .rank import Ranked
 from .reader import Evidence, Span, phrase_terms, tree_neighbours
-from .retrieval import matched
 
 # the least document share (rank.py) a passage's document needs for an answer to be read from it: 1 reads
 # from the best-matching document only, as DrQA reads the top documents; measured on SQuAD dev F1:
@@ -26,22 +26,22 @@ class EvidenceBuilder:
     the candidates' rarity and the dependency trees are made the first time a passage is read."""
 
     def __init__(self, passages: list[Passage], index: Index, analyzer: Analyzer, document_count: int,
-                 title_terms: dict[str, frozenset[str]], titled: dict[str, set[str]],
-                 passage_terms: list, token_terms: list, words: list, token_at: list,
-                 pools: dict[str, list[list[Span]]]):
+                 title_terms: dict[str, frozenset[str]], titled: dict[str, set[str]], token_terms: list,
+                 words: list, pools: dict[str, list[list[Span]]],
+                 matched_tokens: Callable[[Ranked], Iterator[int]]):
         """``titled``: the documents each title term names; ``pools``: each passage's candidates of
-        every kind (entities and phrases, reasons for why?, manners for how?)."""
+        every kind (entities and phrases, reasons for why?, manners for how?); ``matched_tokens``: the
+        tokens of a ranked passage that hold its matched terms (``Retriever.matched_tokens``)."""
         self.passages = passages
         self.index = index
         self.analyzer = analyzer
         self.document_count = document_count
         self.title_terms = title_terms
         self.titled = titled
-        self.passage_terms = passage_terms
         self.token_terms = token_terms
         self.words = words
-        self.token_at = token_at
         self.pools = pools
+        self.matched_tokens = matched_tokens
         self._top_idf = 0.0  # the highest idf, for candidates' rarity, set at the first read
         # the candidates (and reason and manner phrases) of passages read so far, with their rarity set
         self._rarity: dict[tuple[int, str], list[Span]] = {}
@@ -96,8 +96,7 @@ class EvidenceBuilder:
         """What the reader needs of one ranked passage (``coverage``: idf-weighted share of the
         question's terms it holds), all computed at index time but the match."""
         p = self.passages[r.passage]
-        at = self.token_at[r.passage]
-        held = frozenset(at[s] for _, s, _ in matched(self.passage_terms, r) if s in at)
+        held = frozenset(self.matched_tokens(r))
         arcs = p.syntax.arcs if p.syntax else []
         return Evidence(rank, r.score, coverage, p.text, self.rare(r.passage), arcs, held,
                         self.token_terms[r.passage], self.words[r.passage], self.title_terms[p.document],

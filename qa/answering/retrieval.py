@@ -4,6 +4,7 @@ and role labels and document prior, handed to ``rank.rerank``; the engine's per-
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -50,6 +51,7 @@ class Retriever:
         # none of the asked kind is passed over at once, and the terms it holds only through a pronoun
         self._labels: dict[int, frozenset[str]] = {}
         self._referred: dict[int, frozenset[str]] = {}
+        self._tokens: dict[int, list[tuple[str, int]]] = {}  # and (term, token) of its tokens' terms
 
     def allowed(self, documents: list[str] | None) -> frozenset[str] | None:
         """The chosen documents, checked; None means all of them."""
@@ -114,6 +116,15 @@ class Retriever:
             labels = self._labels[passage] = frozenset(e.label for e in self.passages[passage].entities)
         return labels
 
+    def matched_tokens(self, hit) -> Iterator[int]:
+        """The tokens holding the hit's terms (for a pronoun's term, the pronoun), in the passage's order."""
+        pairs = self._tokens.get(hit.passage)
+        if pairs is None:
+            at = self.token_at[hit.passage]
+            pairs = self._tokens[hit.passage] = [(t, at[s]) for t, s, _ in self.passage_terms[hit.passage]
+                                                 if s in at]
+        return (i for t, i in pairs if t in hit.terms)
+
     def referred_weight(self, hit: Ranked) -> float:
         """The BM25 weight of the hit's matched terms that its passage holds only through a pronoun."""
         only = self._referred.get(hit.passage)
@@ -155,8 +166,7 @@ class Retriever:
             if not wanted or span.terms and span.terms <= asked:
                 continue
             if matched is None:
-                at = self.token_at[hit.passage]
-                matched = {at[s] for t, s, _ in self.passage_terms[hit.passage] if t in hit.terms and s in at}
+                matched = set(self.matched_tokens(hit))
             if fills_asked_role(qtype.form, p.syntax.arcs, span.head,
                                 [m for m in matched if not span.first <= m <= span.last]):
                 return span.label or "description"
