@@ -65,6 +65,8 @@ class Retriever:
     def referred(self, text: str) -> list[str]:
         """The title terms of the documents a question's he/she/his/her can refer to (their subject is
         a person referred to that way), when that is some documents but not all; else none."""
+        if len(self.document_names) < 2:  # one document is all of them
+            return []
         words = set(_WORD.findall(text.lower()))
         referred = list(dict.fromkeys(name for w in sorted(words) for name in self.by_pronoun.get(w, ())))
         if not referred or len(referred) == len(self.document_names):
