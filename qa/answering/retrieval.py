@@ -52,6 +52,7 @@ class Retriever:
         self._labels: dict[int, frozenset[str]] = {}
         self._referred: dict[int, frozenset[str]] = {}
         self._tokens: dict[int, list[tuple[str, int]]] = {}  # and (term, token) of its tokens' terms
+        self._labelled: dict[int, list[Span]] = {}  # and its candidates with a label
 
     def allowed(self, documents: list[str] | None) -> frozenset[str] | None:
         """The chosen documents, checked; None means all of them."""
@@ -118,6 +119,13 @@ class Retriever:
             labels = self._labels[passage] = frozenset(e.label for e in self.passages[passage].entities)
         return labels
 
+    def labelled(self, passage: int) -> list[Span]:
+        """The passage's candidates that are entities (have a label), in order."""
+        spans = self._labelled.get(passage)
+        if spans is None:
+            spans = self._labelled[passage] = [s for s in self.spans[passage] if s.label]
+        return spans
+
     def matched_tokens(self, hit) -> Iterator[int]:
         """The tokens holding the hit's terms (for a pronoun's term, the pronoun), in the passage's order."""
         pairs = self._tokens.get(hit.passage)
@@ -163,9 +171,10 @@ class Retriever:
         if p.syntax is None or qtype.form is None:
             return None
         matched = None  # the tokens holding the hit's terms, found when a candidate needs them
-        for span in self.spans[hit.passage]:
-            wanted = qtype.defines or span.label and fits(qtype, span)
-            if not wanted or span.terms and span.terms <= asked:
+        labels = qtype.labels
+        for span in self.spans[hit.passage] if qtype.defines else self.labelled(hit.passage):
+            if not (qtype.defines or span.label in labels and fits(qtype, span)) or (
+                    span.terms and span.terms <= asked):
                 continue
             if matched is None:
                 matched = set(self.matched_tokens(hit))
