@@ -80,17 +80,25 @@ class EvidenceBuilder:
             subject = self.title_terms[self.passages[ranked[0].passage].document]
             asked = asked | subject if asked & subject else asked
         weights = {t: self.idf(t) for t in terms}
-        evidence = [self._evidence(rank, r, self._coverage(weights, r))
+        kept: dict[str, tuple[dict[str, float], float]] = {}
+        evidence = [self._evidence(rank, r, self._coverage(weights, r, kept))
                     for rank, r in enumerate(ranked[:TOP_PASSAGES], 1) if readable is None or readable(r)]
         return qtype, asked, noun, evidence
 
-    def _coverage(self, weights: dict[str, float], r: Ranked) -> float:
+    def _coverage(self, weights: dict[str, float], r: Ranked,
+                  kept_by_document: dict[str, tuple[dict[str, float], float]]) -> float:
         """The idf-weighted share of the question's terms the passage holds, leaving out its document's
         title words, which say which article, not which sentence (alone, a biography names its subject
-        everywhere and their idf is near 0; in a folder it is high and would inflate the confidence)."""
-        title = self.title_terms[self.passages[r.passage].document]
-        kept = {t: w for t, w in weights.items() if t not in title} or weights
-        return sum(w for t, w in kept.items() if t in r.terms) / (sum(kept.values()) or 1.0)
+        everywhere and their idf is near 0; in a folder it is high and would inflate the confidence).
+        ``kept_by_document``: the weights kept and their sum, per document, filled as they are made."""
+        document = self.passages[r.passage].document
+        found = kept_by_document.get(document)
+        if found is None:
+            title = self.title_terms[document]
+            kept = {t: w for t, w in weights.items() if t not in title} or weights
+            found = kept_by_document[document] = (kept, sum(kept.values()) or 1.0)
+        kept, total = found
+        return sum(w for t, w in kept.items() if t in r.terms) / total
 
     def _evidence(self, rank: int, r: Ranked, coverage: float) -> Evidence:
         """What the reader needs of one ranked passage (``coverage``: idf-weighted share of the
