@@ -137,8 +137,8 @@ class Engine:
                                    self.title_terms, by_pronoun, before, self.passage_terms,
                                    self.entity_terms, self.token_terms, token_at, self.spans)
         self.evidence = EvidenceBuilder(passages, self.index, self.analyzer, len(documents), self.title_terms,
-                                        titled, self.passage_terms, self.token_terms, self.words, token_at,
-                                        self.pools)
+                                        titled, self.token_terms, self.words, self.pools,
+                                        self.retriever.matched_tokens)
         self.presenter = Presenter(passages, self.index, self.titles,
                                    {p.document.name: p.title_words for p in parts}, before,
                                    self.passage_terms, _chained(p.antecedents for p in parts))

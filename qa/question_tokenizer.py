@@ -61,7 +61,9 @@ class QuestionTokenizer:
         out = []
         for t in self._tokenizer(cut):
             if not t.is_space:
-                start = t.idx - bisect.bisect_right(cuts, t.idx)
+                start = t.idx
+                if cuts:
+                    start -= bisect.bisect_right(cuts, start)
                 out.append((start, start + len(t.text), t.lemma_, t.is_punct))
         return out
 

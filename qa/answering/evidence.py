@@ -4,6 +4,7 @@ passage an answer may be read from (its coverage, candidates with their rarity, 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from ..index import Index
@@ -13,7 +14,6 @@ from . import events
 from .answer import TOP_PASSAGES
 from .rank import Ranked
 from .reader import Evidence, Span, phrase_terms, tree_neighbours
-from .retrieval import matched
 
 # the least document share (rank.py) a passage's document needs for an answer to be read from it: 1 reads
 # from the best-matching document only, as DrQA reads the top documents; measured on SQuAD dev F1:
@@ -26,22 +26,22 @@ class EvidenceBuilder:
     the candidates' rarity and the dependency trees are made the first time a passage is read."""
 
     def __init__(self, passages: list[Passage], index: Index, analyzer: Analyzer, document_count: int,
-                 title_terms: dict[str, frozenset[str]], titled: dict[str, set[str]],
-                 passage_terms: list, token_terms: list, words: list, token_at: list,
-                 pools: dict[str, list[list[Span]]]):
+                 title_terms: dict[str, frozenset[str]], titled: dict[str, set[str]], token_terms: list,
+                 words: list, pools: dict[str, list[list[Span]]],
+                 matched_tokens: Callable[[Ranked], Iterator[int]]):
         """``titled``: the documents each title term names; ``pools``: each passage's candidates of
-        every kind (entities and phrases, reasons for why?, manners for how?)."""
+        every kind (entities and phrases, reasons for why?, manners for how?); ``matched_tokens``: the
+        tokens of a ranked passage that hold its matched terms (``Retriever.matched_tokens``)."""
         self.passages = passages
         self.index = index
         self.analyzer = analyzer
         self.document_count = document_count
         self.title_terms = title_terms
         self.titled = titled
-        self.passage_terms = passage_terms
         self.token_terms = token_terms
         self.words = words
-        self.token_at = token_at
         self.pools = pools
+        self.matched_tokens = matched_tokens
         self._top_idf = 0.0  # the highest idf, for candidates' rarity, set at the first read
         # the candidates (and reason and manner phrases) of passages read so far, with their rarity set
         self._rarity: dict[tuple[int, str], list[Span]] = {}
@@ -80,24 +80,31 @@ class EvidenceBuilder:
             subject = self.title_terms[self.passages[ranked[0].passage].document]
             asked = asked | subject if asked & subject else asked
         weights = {t: self.idf(t) for t in terms}
-        evidence = [self._evidence(rank, r, self._coverage(weights, r))
+        kept: dict[str, tuple[dict[str, float], float]] = {}
+        evidence = [self._evidence(rank, r, self._coverage(weights, r, kept))
                     for rank, r in enumerate(ranked[:TOP_PASSAGES], 1) if readable is None or readable(r)]
         return qtype, asked, noun, evidence
 
-    def _coverage(self, weights: dict[str, float], r: Ranked) -> float:
+    def _coverage(self, weights: dict[str, float], r: Ranked,
+                  kept_by_document: dict[str, tuple[dict[str, float], float]]) -> float:
         """The idf-weighted share of the question's terms the passage holds, leaving out its document's
         title words, which say which article, not which sentence (alone, a biography names its subject
-        everywhere and their idf is near 0; in a folder it is high and would inflate the confidence)."""
-        title = self.title_terms[self.passages[r.passage].document]
-        kept = {t: w for t, w in weights.items() if t not in title} or weights
-        return sum(w for t, w in kept.items() if t in r.terms) / (sum(kept.values()) or 1.0)
+        everywhere and their idf is near 0; in a folder it is high and would inflate the confidence).
+        ``kept_by_document``: the weights kept and their sum, per document, filled as they are made."""
+        document = self.passages[r.passage].document
+        found = kept_by_document.get(document)
+        if found is None:
+            title = self.title_terms[document]
+            kept = {t: w for t, w in weights.items() if t not in title} or weights
+            found = kept_by_document[document] = (kept, sum(kept.values()) or 1.0)
+        kept, total = found
+        return sum(w for t, w in kept.items() if t in r.terms) / total
 
     def _evidence(self, rank: int, r: Ranked, coverage: float) -> Evidence:
         """What the reader needs of one ranked passage (``coverage``: idf-weighted share of the
         question's terms it holds), all computed at index time but the match."""
         p = self.passages[r.passage]
-        at = self.token_at[r.passage]
-        held = frozenset(at[s] for _, s, _ in matched(self.passage_terms, r) if s in at)
+        held = frozenset(self.matched_tokens(r))
         arcs = p.syntax.arcs if p.syntax else []
         return Evidence(rank, r.score, coverage, p.text, self.rare(r.passage), arcs, held,
                         self.token_terms[r.passage], self.words[r.passage], self.title_terms[p.document],

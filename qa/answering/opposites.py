@@ -51,7 +51,9 @@ def detached(word: str, known, rules=DETACH) -> set[str]:
 def in_question(words) -> tuple[tuple[str, str, frozenset[str]], ...]:
     """(table word, word as typed, opposites) of each question word with opposites, none of which the
     question has."""
-    found = {w: forms(w) for w in sorted(words)}
+    found = {w: bases for w in sorted(words) if (bases := forms(w))}
+    if not found:
+        return ()
     held = set().union(*found.values())
     return tuple((base, w, table()[base]) for w, bases in found.items() for base in sorted(bases)
                  if not table()[base] & held)

@@ -82,6 +82,8 @@ def rerank(ranked: list[Ranked], referred: Callable[[Ranked], float] | None = No
     """Best combined score first; ties go to the passage with less BM25 weight matched only through a
     pronoun (``referred``), so the sentence naming the subject outright wins, then to the earlier one."""
     scores = [r.score for r in ranked]  # a property: read once, not once to count ties and again to sort
+    if referred is None or len(set(scores)) == len(scores):  # no tie to break
+        return [r for *_, r in sorted((-s, 0.0, r.passage, r) for s, r in zip(scores, ranked, strict=True))]
     tied = Counter(scores)
-    return [r for *_, r in sorted((-s, referred(r) if referred and tied[s] > 1 else 0.0, r.passage, r)
+    return [r for *_, r in sorted((-s, referred(r) if tied[s] > 1 else 0.0, r.passage, r)
                                   for s, r in zip(scores, ranked, strict=True))]

@@ -4,6 +4,7 @@ and role labels and document prior, handed to ``rank.rerank``; the engine's per-
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -46,6 +47,12 @@ class Retriever:
         self.token_terms = token_terms
         self.token_at = token_at
         self.spans = spans
+        # per passage, made the first time it is ranked: its entities' labels, so that a passage with
+        # none of the asked kind is passed over at once, and the terms it holds only through a pronoun
+        self._labels: dict[int, frozenset[str]] = {}
+        self._referred: dict[int, frozenset[str]] = {}
+        self._tokens: dict[int, list[tuple[str, int]]] = {}  # and (term, token) of its tokens' terms
+        self._labelled: dict[int, list[Span]] = {}  # and its candidates with a label
 
     def allowed(self, documents: list[str] | None) -> frozenset[str] | None:
         """The chosen documents, checked; None means all of them."""
@@ -59,6 +66,8 @@ class Retriever:
     def referred(self, text: str) -> list[str]:
         """The title terms of the documents a question's he/she/his/her can refer to (their subject is
         a person referred to that way), when that is some documents but not all; else none."""
+        if len(self.document_names) < 2:  # one document is all of them
+            return []
         words = set(_WORD.findall(text.lower()))
         referred = list(dict.fromkeys(name for w in sorted(words) for name in self.by_pronoun.get(w, ())))
         if not referred or len(referred) == len(self.document_names):
@@ -95,7 +104,7 @@ class Retriever:
         for h, (credit, credited) in zip(found, context, strict=True):
             p = self.passages[h.passage]
             label = None
-            if qtype.labels:
+            if qtype.labels and not self.labels(h.passage).isdisjoint(qtype.labels):
                 label = next((e.label for e, w in zip(p.entities, self.entity_terms[h.passage], strict=True)
                               if fits(qtype, e) and not (w and w <= asked)), None)
             out.append(Ranked(h.passage, h.score, h.terms, label, shares.get(p.document, 1.0),
@@ -103,10 +112,38 @@ class Retriever:
                               credit, credited))
         return rerank(out, self.referred_weight)
 
+    def labels(self, passage: int) -> frozenset[str]:
+        """The labels of the passage's entities."""
+        labels = self._labels.get(passage)
+        if labels is None:
+            labels = self._labels[passage] = frozenset(e.label for e in self.passages[passage].entities)
+        return labels
+
+    def labelled(self, passage: int) -> list[Span]:
+        """The passage's candidates that are entities (have a label), in order."""
+        spans = self._labelled.get(passage)
+        if spans is None:
+            spans = self._labelled[passage] = [s for s in self.spans[passage] if s.label]
+        return spans
+
+    def matched_tokens(self, hit) -> Iterator[int]:
+        """The tokens holding the hit's terms (for a pronoun's term, the pronoun), in the passage's order."""
+        pairs = self._tokens.get(hit.passage)
+        if pairs is None:
+            at = self.token_at[hit.passage]
+            pairs = self._tokens[hit.passage] = [(t, at[s]) for t, s, _ in self.passage_terms[hit.passage]
+                                                 if s in at]
+        return (i for t, i in pairs if t in hit.terms)
+
     def referred_weight(self, hit: Ranked) -> float:
         """The BM25 weight of the hit's matched terms that its passage holds only through a pronoun."""
-        own = self.token_terms[hit.passage]
-        return sum((self.index.held_weights(t, [hit.passage])[0] for t in hit.terms if t not in own), 0.0)
+        only = self._referred.get(hit.passage)
+        if only is None:
+            only = self._referred[hit.passage] = frozenset(
+                t for t, _, _ in self.passage_terms[hit.passage]).difference(self.token_terms[hit.passage])
+        if not only:
+            return 0.0
+        return sum((self.index.held_weights(t, [hit.passage])[0] for t in hit.terms if t in only), 0.0)
 
     def context(self, terms: list[str], found: list) -> list[tuple[float, tuple[str, ...]]]:
         """Each hit's credit for the question terms it lacks that the sentence before it holds (a share
@@ -133,12 +170,15 @@ class Retriever:
         p = self.passages[hit.passage]
         if p.syntax is None or qtype.form is None:
             return None
-        at = self.token_at[hit.passage]
-        matched = {at[s] for t, s, _ in self.passage_terms[hit.passage] if t in hit.terms and s in at}
-        for span in self.spans[hit.passage]:
-            wanted = qtype.defines or span.label and fits(qtype, span)
-            if (wanted and not (span.terms and span.terms <= asked)
-                    and fills_asked_role(qtype.form, p.syntax.arcs, span.head,
-                                         [m for m in matched if not span.first <= m <= span.last])):
+        matched = None  # the tokens holding the hit's terms, found when a candidate needs them
+        labels = qtype.labels
+        for span in self.spans[hit.passage] if qtype.defines else self.labelled(hit.passage):
+            if not (qtype.defines or span.label in labels and fits(qtype, span)) or (
+                    span.terms and span.terms <= asked):
+                continue
+            if matched is None:
+                matched = set(self.matched_tokens(hit))
+            if fills_asked_role(qtype.form, p.syntax.arcs, span.head,
+                                [m for m in matched if not span.first <= m <= span.last]):
                 return span.label or "description"
         return None

@@ -21,6 +21,7 @@ _BEFORE_YEAR = re.compile(r"\b(?:in|since|after|before|until|till|by|from|betwee
                           r"circa|and|to|of)\s+(\d{3,4})\b(?!\s*(?:years?|-year)\b)", re.I)
 _COUNTED = re.compile(r"^\s*(?:-|\s)?(?:years?|decades?|centuries)\b", re.I)
 LAST_YEAR = 2100  # a number above this is not read as a year
+_ANY = re.compile(r"\d|century", re.I)  # what each of the patterns above needs: text without it names no time
 
 
 def _century(match: re.Match) -> tuple[int, int]:
@@ -57,7 +58,7 @@ def _spans(text: str, years: re.Pattern | None) -> list[tuple[int, int, str]]:
 
 def in_question(question: str) -> tuple[tuple[int, int, str], ...]:
     """The times a question names: centuries, decades and years after a preposition of time."""
-    return tuple(_spans(question, _BEFORE_YEAR))
+    return tuple(_spans(question, _BEFORE_YEAR)) if _ANY.search(question) else ()
 
 
 def in_date(text: str) -> list[tuple[int, int, str]]:
