@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from . import directions, opposites, times
 from .answer import OBJECT_FORM, SUBJECT_FORM, QuestionType
-from .roles import other_doer, swapped
+from .roles import asked_other_part, other_doer, swapped
 
 NEAR = 2  # dependency edges from the opposite to a word of the question, at most
 
@@ -42,9 +42,10 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
 
 def roles_swapped(qtype: QuestionType, ev, span) -> str | None:
     """How the passage gives the question's words the candidate's part ("Who replaced X?" against
-    "X replaced Y") or names another doer of its verb (SQuAD 2.0's entity swaps), or None; a passive
-    question is left alone, and one whose wh-word comes late ("X descends from what sea?") is read for
-    another doer only, its subject coming first as in "What does X descend from?"."""
+    "X replaced Y"), gives the candidate the part the question gives its own words ("Who did X marry?"
+    against "Y married X's sister") or names another doer of its verb (SQuAD 2.0's entity swaps), or
+    None; a passive question is left alone, and one whose wh-word comes late ("X descends from what
+    sea?") is read for another doer only, its subject coming first as in "What does X descend from?"."""
     if not ev.arcs:
         return None
     if qtype.preposition and (
@@ -59,6 +60,10 @@ def roles_swapped(qtype: QuestionType, ev, span) -> str | None:
         return None
     if (at := swapped(qtype.form, ev.arcs, span.head, outside)) is not None:
         return f"its passage has {span.text!r} and {ev.words[at]!r} the other way round from the question"
+    if (at := asked_other_part(qtype.form, ev.arcs, span.head, outside)) is not None:
+        part = "subject" if qtype.form == OBJECT_FORM else "object"
+        return (f"its passage has {span.text!r} as the {part} of {ev.words[at]!r}, not the part the "
+                "question asks")
     if qtype.form == OBJECT_FORM and (at := other_doer(ev.arcs, span.head, outside)) is not None:
         return f"its passage has {ev.words[at]!r} doing what the question says another does"
     if (qtype.form == SUBJECT_FORM
