@@ -244,3 +244,25 @@ def test_a_candidate_in_the_part_the_question_gives_its_own_words_is_no_answer(l
 def test_a_candidate_in_the_part_the_question_asks_is_read_as_before(lorn, question, answer):
     result = lorn.ask(question, min_confidence=0.0)
     assert result.no_answer_code is None and answer in result.answer.text
+
+
+@pytest.fixture(scope="module")
+def fyne(tmp_path_factory):
+    return _engine(tmp_path_factory, "fyne", "River Fyne\n\nThe Fyne then flows into the former bay "
+                   "Aberlady. Duncan ruled Lorn with his brother Angus.\n")
+
+
+def test_a_preposition_of_opposite_sense_over_an_unsearched_word_of_the_question_is_no_answer(fyne):
+    _assert_contradicted(fyne, "What flows out of the former bay Aberlady?", "into", "out")  # "former"
+    assert fyne.ask("What flows into the former bay Aberlady?", min_confidence=0.0).answer.text == "Fyne"
+
+
+@pytest.mark.parametrize("question", ["Who was Duncan's son?", "Who was the son of Duncan?"])
+def test_a_passage_naming_none_of_the_kin_the_question_asks_about_is_no_answer(fyne, question):
+    result = fyne.ask(question, min_confidence=0.0)
+    assert result.answer is None and result.no_answer_code == "contradicted"
+    assert "its passage names no 'son'" in result.no_answer_reason
+
+
+def test_a_passage_naming_the_kin_asked_about_is_read_as_before(fyne):
+    assert fyne.ask("Who ruled Lorn with his brothers?", min_confidence=0.0).answer.text == "Duncan"

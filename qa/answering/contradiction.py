@@ -1,8 +1,8 @@
 """Whether a passage says otherwise than the question: an opposite of one of its words where the question
-has the word ("small" for "large"), only dates outside the time it names, or a time of something other
-than the event it asks the time of ("When was X shortened?" against "X was built in 1939"). SQuAD 2.0's
-unanswerable questions are often made so (antonyms, swapped dates, changed verbs: Rajpurkar, Jia and
-Liang 2018, table 2)."""
+has the word ("small" for "large"), only dates outside the time it names, none of the kin it asks about
+("Who was X's son?"), or a time of something other than the event it asks the time of ("When was X
+shortened?" against "X was built in 1939"). SQuAD 2.0's unanswerable questions are often made so
+(antonyms, swapped dates, changed verbs: Rajpurkar, Jia and Liang 2018, table 2)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from . import directions, opposites, times
 from .answer import OBJECT_FORM, SUBJECT_FORM, QuestionType
 from .roles import asked_other_part, other_doer, swapped
 
+# English kinship nouns (the terms of the English kinship system: Wierzbicka 1992, ch. 10): a question
+# about "X's son" is not answered by a passage that names no son, however well it fits X
+KIN = frozenset({"father", "mother", "son", "daughter", "brother", "sister", "wife", "husband", "uncle",
+                 "aunt", "nephew", "niece", "cousin", "grandson", "granddaughter", "grandfather",
+                 "grandmother", "widow", "widower", "stepson", "stepdaughter", "stepfather", "stepmother"})
 NEAR = 2  # dependency edges from the opposite to a word of the question, at most
 
 
@@ -35,9 +40,16 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
         dates = [t for s in ev.spans if s.label == "DATE" for t in times.in_date(s.text)]
         if dates and not any(times.overlaps(q, d) for q in qtype.times for d in dates):
             return f"its passage gives {dates[0][2]!r} where the question says {qtype.times[0][2]!r}"
+    if kin := sorted({_singular(w) for w in qtype.words} & KIN - {_singular(w) for w in ev.words}):
+        return f"its passage names no {kin[0]!r}"
     if qtype.event_terms and qtype.event_terms.isdisjoint(ev.token_terms):
         return f"its passage does not say {qtype.event!r} nor a synonym of it"
     return None
+
+
+def _singular(word: str) -> str:
+    """``word`` without a plural's or a possessive's "s" ("sons", "fathers" -> "son", "father")."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def roles_swapped(qtype: QuestionType, ev, span) -> str | None:
