@@ -12,11 +12,17 @@ from . import directions, opposites, times
 from .answer import OBJECT_FORM, SUBJECT_FORM, QuestionType
 from .roles import asked_other_part, other_doer, swapped
 
-# English kinship nouns (the terms of the English kinship system: Wierzbicka 1992, ch. 10): a question
-# about "X's son" is not answered by a passage that names no son, however well it fits X
-KIN = frozenset({"father", "mother", "son", "daughter", "brother", "sister", "wife", "husband", "uncle",
-                 "aunt", "nephew", "niece", "cousin", "grandson", "granddaughter", "grandfather",
-                 "grandmother", "widow", "widower", "stepson", "stepdaughter", "stepfather", "stepmother"})
+# English kinship nouns by relation, each with its converse (a son's father, a sister's brother: general
+# English): a question about "X's son" is not answered by a passage naming no child nor parent of anyone
+KIN_RELATIONS = ((frozenset({"father", "mother", "parent"}), frozenset({"son", "daughter", "child"})),
+                 (frozenset({"brother", "sister"}),) * 2,
+                 (frozenset({"husband", "wife", "widow", "widower", "married", "marry", "marriage"}),) * 2,
+                 (frozenset({"uncle", "aunt"}), frozenset({"nephew", "niece"})),
+                 (frozenset({"grandfather", "grandmother"}), frozenset({"grandson", "granddaughter"})),
+                 (frozenset({"cousin"}),) * 2,
+                 (frozenset({"stepfather", "stepmother"}), frozenset({"stepson", "stepdaughter"})))
+KIN = {w: one | other for one, other in KIN_RELATIONS for pair in ((one, other), (other, one))
+       for w in pair[0] if not w.startswith("marr")}  # each kinship noun: the words that name its relation
 NEAR = 2  # dependency edges from the opposite to a word of the question, at most
 
 
@@ -40,11 +46,19 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
         dates = [t for s in ev.spans if s.label == "DATE" for t in times.in_date(s.text)]
         if dates and not any(times.overlaps(q, d) for q in qtype.times for d in dates):
             return f"its passage gives {dates[0][2]!r} where the question says {qtype.times[0][2]!r}"
-    if kin := sorted({_singular(w) for w in qtype.words} & KIN - {_singular(w) for w in ev.words}):
-        return f"its passage names no {kin[0]!r}"
+    if kin := kin_unnamed(qtype.words, ev.words):
+        return f"its passage names no {kin!r} nor its converse"
     if qtype.event_terms and qtype.event_terms.isdisjoint(ev.token_terms):
         return f"its passage does not say {qtype.event!r} nor a synonym of it"
     return None
+
+
+def kin_unnamed(asked, words) -> str | None:
+    """A kinship noun of the question ``asked`` none of whose relation's terms, nor its converse's, is
+    among the passage's ``words`` ("son": no "son", "daughter", "father", "mother", ...), or None."""
+    held = {_singular(w) for w in words}
+    kin = sorted({_singular(w) for w in asked} & KIN.keys())
+    return next((w for w in kin if held.isdisjoint(KIN[w])), None)
 
 
 def _singular(word: str) -> str:
