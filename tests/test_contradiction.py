@@ -216,3 +216,58 @@ def test_a_time_of_another_event_than_the_one_asked_is_no_answer(tay, question, 
 def test_a_time_of_the_event_asked_or_a_synonym_of_it_is_read_as_before(tay, question, answer):
     result = tay.ask(question, min_confidence=0.0)
     assert result.no_answer_code is None and result.answer.text == answer
+
+
+@pytest.fixture(scope="module")
+def lorn(tmp_path_factory):
+    return _engine(tmp_path_factory, "lorn", "Kings of Lorn\n\nPrince Robert married the sister of Duke Alan "
+                   "in 1070. The army of Duke Alan defeated Earl Hugh at Lorn.\n\nLater the Tain changes its "
+                   "name and becomes the Avon.\n")
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("Who did Duke Alan marry?", "'Prince Robert' as the subject of 'married'"),
+    ("What does the Avon change its name to?", "'Tain' as the subject of 'changes'"),
+    ("Who defeated Duke Alan?", "'Earl Hugh' as the object of 'defeated'"),
+])
+def test_a_candidate_in_the_part_the_question_gives_its_own_words_is_no_answer(lorn, question, said):
+    result = lorn.ask(question, min_confidence=0.0)
+    assert result.answer is None and result.no_answer_code == "contradicted"
+    assert f"its passage has {said}, not the part the question asks" in result.no_answer_reason
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Who married the sister of Duke Alan?", "Prince Robert"),
+    ("Who did Duke Alan defeat?", "Earl Hugh"),
+    ("What does the Tain change its name to?", "Avon"),
+])
+def test_a_candidate_in_the_part_the_question_asks_is_read_as_before(lorn, question, answer):
+    result = lorn.ask(question, min_confidence=0.0)
+    assert result.no_answer_code is None and answer in result.answer.text
+
+
+@pytest.fixture(scope="module")
+def fyne(tmp_path_factory):
+    return _engine(tmp_path_factory, "fyne", "River Fyne\n\nThe Fyne then flows into the former bay "
+                   "Aberlady. Duncan ruled Lorn with his brother Angus.\n\nEthne, the wife of Angus, "
+                   "founded the abbey at Lorn.\n")
+
+
+def test_a_preposition_of_opposite_sense_over_an_unsearched_word_of_the_question_is_no_answer(fyne):
+    _assert_contradicted(fyne, "What flows out of the former bay Aberlady?", "into", "out")  # "former"
+    assert fyne.ask("What flows into the former bay Aberlady?", min_confidence=0.0).answer.text == "Fyne"
+
+
+@pytest.mark.parametrize("question", ["Who was Duncan's son?", "Who was the son of Duncan?"])
+def test_a_passage_naming_none_of_the_kin_the_question_asks_about_is_no_answer(fyne, question):
+    result = fyne.ask(question, min_confidence=0.0)
+    assert result.answer is None and result.no_answer_code == "contradicted"
+    assert "its passage names no 'son' nor its converse" in result.no_answer_reason
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Who ruled Lorn with his brothers?", "Duncan"),
+    ("Who was Ethne's husband?", "Angus"),  # "the wife of Angus": the converse relation
+])
+def test_a_passage_naming_the_kin_asked_about_or_its_converse_is_read_as_before(fyne, question, answer):
+    assert fyne.ask(question, min_confidence=0.0).answer.text == answer

@@ -1,8 +1,8 @@
 """Whether a passage says otherwise than the question: an opposite of one of its words where the question
-has the word ("small" for "large"), only dates outside the time it names, or a time of something other
-than the event it asks the time of ("When was X shortened?" against "X was built in 1939"). SQuAD 2.0's
-unanswerable questions are often made so (antonyms, swapped dates, changed verbs: Rajpurkar, Jia and
-Liang 2018, table 2)."""
+has the word ("small" for "large"), only dates outside the time it names, none of the kin it asks about
+("Who was X's son?"), or a time of something other than the event it asks the time of ("When was X
+shortened?" against "X was built in 1939"). SQuAD 2.0's unanswerable questions are often made so
+(antonyms, swapped dates, changed verbs: Rajpurkar, Jia and Liang 2018, table 2)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,19 @@ from collections.abc import Callable, Sequence
 
 from . import directions, opposites, times
 from .answer import OBJECT_FORM, SUBJECT_FORM, QuestionType
-from .roles import other_doer, swapped
+from .roles import asked_other_part, other_doer, swapped
 
+# English kinship nouns by relation, each with its converse (a son's father, a sister's brother: general
+# English): a question about "X's son" is not answered by a passage naming no child nor parent of anyone
+KIN_RELATIONS = ((frozenset({"father", "mother", "parent"}), frozenset({"son", "daughter", "child"})),
+                 (frozenset({"brother", "sister"}),) * 2,
+                 (frozenset({"husband", "wife", "widow", "widower", "married", "marry", "marriage"}),) * 2,
+                 (frozenset({"uncle", "aunt"}), frozenset({"nephew", "niece"})),
+                 (frozenset({"grandfather", "grandmother"}), frozenset({"grandson", "granddaughter"})),
+                 (frozenset({"cousin"}),) * 2,
+                 (frozenset({"stepfather", "stepmother"}), frozenset({"stepson", "stepdaughter"})))
+KIN = {w: one | other for one, other in KIN_RELATIONS for pair in ((one, other), (other, one))
+       for w in pair[0] if not w.startswith("marr")}  # each kinship noun: the words that name its relation
 NEAR = 2  # dependency edges from the opposite to a word of the question, at most
 
 
@@ -35,16 +46,32 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
         dates = [t for s in ev.spans if s.label == "DATE" for t in times.in_date(s.text)]
         if dates and not any(times.overlaps(q, d) for q in qtype.times for d in dates):
             return f"its passage gives {dates[0][2]!r} where the question says {qtype.times[0][2]!r}"
+    if kin := kin_unnamed(qtype.words, ev.words):
+        return f"its passage names no {kin!r} nor its converse"
     if qtype.event_terms and qtype.event_terms.isdisjoint(ev.token_terms):
         return f"its passage does not say {qtype.event!r} nor a synonym of it"
     return None
 
 
+def kin_unnamed(asked, words) -> str | None:
+    """A kinship noun of the question ``asked`` none of whose relation's terms, nor its converse's, is
+    among the passage's ``words`` ("son": no "son", "daughter", "father", "mother", ...), or None."""
+    held = {_singular(w) for w in words}
+    kin = sorted({_singular(w) for w in asked} & KIN.keys())
+    return next((w for w in kin if held.isdisjoint(KIN[w])), None)
+
+
+def _singular(word: str) -> str:
+    """``word`` without a plural's or a possessive's "s" ("sons", "fathers" -> "son", "father")."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def roles_swapped(qtype: QuestionType, ev, span) -> str | None:
     """How the passage gives the question's words the candidate's part ("Who replaced X?" against
-    "X replaced Y") or names another doer of its verb (SQuAD 2.0's entity swaps), or None; a passive
-    question is left alone, and one whose wh-word comes late ("X descends from what sea?") is read for
-    another doer only, its subject coming first as in "What does X descend from?"."""
+    "X replaced Y"), gives the candidate the part the question gives its own words ("Who did X marry?"
+    against "Y married X's sister") or names another doer of its verb (SQuAD 2.0's entity swaps), or
+    None; a passive question is left alone, and one whose wh-word comes late ("X descends from what
+    sea?") is read for another doer only, its subject coming first as in "What does X descend from?"."""
     if not ev.arcs:
         return None
     if qtype.preposition and (
@@ -59,6 +86,10 @@ def roles_swapped(qtype: QuestionType, ev, span) -> str | None:
         return None
     if (at := swapped(qtype.form, ev.arcs, span.head, outside)) is not None:
         return f"its passage has {span.text!r} and {ev.words[at]!r} the other way round from the question"
+    if (at := asked_other_part(qtype.form, ev.arcs, span.head, outside)) is not None:
+        part = "subject" if qtype.form == OBJECT_FORM else "object"
+        return (f"its passage has {span.text!r} as the {part} of {ev.words[at]!r}, not the part the "
+                "question asks")
     if qtype.form == OBJECT_FORM and (at := other_doer(ev.arcs, span.head, outside)) is not None:
         return f"its passage has {ev.words[at]!r} doing what the question says another does"
     if (qtype.form == SUBJECT_FORM

@@ -37,11 +37,12 @@ def in_question(q: str) -> tuple[tuple[str, str], ...]:
 
 
 def said_otherwise(pairs, ev) -> str | None:
-    """The passage's preposition of opposite sense over the word the question's follows, when it has
-    none of the question's own over it: "flows into the bay" for "flow out of the bay"."""
+    """The passage's preposition of opposite sense over the word the question's follows (searched or
+    not: "former"), when it has none of the question's own over it: "flows into the bay" for "flow out
+    of the bay"."""
     for preposition, word in pairs:
         over = [i for i in range(len(ev.arcs)) if ev.words[i] in OPPOSED
-                and any(ev.words[t] == word and descends(ev.arcs, t, i, 6) for t in ev.matched)]
+                and any(w == word and descends(ev.arcs, t, i, 6) for t, w in enumerate(ev.words))]
         said = {ev.words[i] for i in over}
         if preposition not in said and said & OPPOSED[preposition]:
             return f"its passage says {sorted(said & OPPOSED[preposition])[0]!r} where the question says " \

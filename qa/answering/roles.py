@@ -93,3 +93,16 @@ def other_doer(arcs, head: int, matched, part: str = "nsubj", mine_as: str | Non
     if subject is None or subject == head or arcs[subject][0] not in ("NOUN", "PROPN"):
         return None
     return None if any(descends(arcs, m, subject, 8) for m in matched) else subject
+
+
+def asked_other_part(form: str | None, arcs, head: int, matched) -> int | None:
+    """The matched active verb whose subject the candidate headed at ``head`` is when the question asks
+    its object ("Who did X marry?" against "Y married X's sister"), or whose direct object it is when
+    the question asks its subject: the candidate then plays the part the question's own words play."""
+    want = {OBJECT_FORM: SUBJECTS, SUBJECT_FORM: frozenset({"dobj"})}.get(form)
+    if want is None or arcs[head][1] not in want:
+        return None
+    verb = arcs[head][2]
+    if verb not in matched or any(a[1] in PASSIVE and a[2] == verb for a in arcs):
+        return None
+    return verb
