@@ -12,11 +12,13 @@ import fcntl
 import hashlib
 import json
 import logging
+import marshal
 import os
 import re
 import sqlite3
+import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import platformdirs
@@ -47,6 +49,29 @@ def today() -> int:
 def cache_dir() -> Path:
     """$QA_CACHE_DIR, or the user's cache folder (e.g. ~/.cache/article-qa)."""
     return Path(os.environ.get("QA_CACHE_DIR") or platformdirs.user_cache_dir("article-qa"))
+
+
+def parsed_once(name: str, data: bytes, parse: Callable[[bytes], object]) -> object:
+    """``parse(data)``, from the cache folder when these very bytes were parsed before by this Python
+    (marshal: plain containers, loaded in a tenth of the parse); a file that cannot be read is parsed
+    again and replaced, and an unwritable folder means parsing at every start-up."""
+    version = f"{sys.version_info[0]}{sys.version_info[1]}-{marshal.version}"
+    cached = cache_dir() / f"{name}-{hashlib.sha256(data).hexdigest()[:16]}-{version}.marshal"
+    try:
+        return marshal.loads(cached.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    value = parse(data)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for old in cached.parent.glob(f"{name}-*.marshal"):
+            old.unlink(missing_ok=True)
+        scratch = cached.with_suffix(f".{os.getpid()}.tmp")
+        scratch.write_bytes(marshal.dumps(value))
+        scratch.replace(cached)
+    except OSError:
+        pass
+    return value
 
 
 def document_key(data: bytes, pipeline: str) -> str:

@@ -65,3 +65,24 @@ def test_the_verb_table_is_small_licensed_and_packaged():
     assert events.TABLE.stat().st_size < 500_000
     notice = events.TABLE.with_name("WORDNET_LICENSE").read_text(encoding="utf-8")
     assert "wordnet_verbs.tsv.gz" in notice
+
+
+def test_the_parsed_verb_table_is_kept_in_the_cache_folder_beside_the_noun_table(cache_dir):
+    from qa.answering import kinds
+
+    events.table.cache_clear()
+    kinds.table.cache_clear()
+    try:
+        parsed = events.table()
+        kinds.table()  # the noun table's file leaves the verb table's alone, and the other way round
+        [kept] = list(cache_dir.glob("wordnet_verbs-*.marshal"))
+        assert len(list(cache_dir.glob("wordnet-*.marshal"))) == 1
+        events.table.cache_clear()
+        cached = events.table()
+        assert cached is not parsed and cached == parsed and "annul" in events.wordings("overturned")
+        kept.write_bytes(b"not marshal data")  # a damaged file is parsed again and replaced
+        events.table.cache_clear()
+        assert events.table() == parsed and kept.read_bytes() != b"not marshal data"
+    finally:
+        events.table.cache_clear()
+        kinds.table.cache_clear()

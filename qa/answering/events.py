@@ -18,11 +18,18 @@ DETACH = (("ies", "y"), ("es", "e"), ("es", ""), ("s", ""), ("ed", "e"), ("ed", 
 
 @lru_cache(maxsize=1)
 def table() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """(each verb's words over all its senses, each irregular form's verbs, each verb's irregular forms)."""
+    """(each verb's words over all its senses, each irregular form's verbs, each verb's irregular forms),
+    from the cache folder when this very file was parsed before (``cache.parsed_once``)."""
+    from ..cache import parsed_once
+
+    return parsed_once("wordnet_verbs", TABLE.read_bytes(), _parsed)
+
+
+def _parsed(data: bytes):
     synsets: dict[str, list[str]] = {}
     senses: dict[str, list[str]] = {}
     irregular: dict[str, list[str]] = {}
-    for line in gzip.decompress(TABLE.read_bytes()).decode("utf-8").splitlines():
+    for line in gzip.decompress(data).decode("utf-8").splitlines():
         kind, key, rest = line.split("\t")
         if kind == "S":
             synsets[key] = rest.split()
