@@ -56,8 +56,10 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
 def kin_unnamed(asked, words) -> str | None:
     """A kinship noun of the question ``asked`` none of whose relation's terms, nor its converse's, is
     among the passage's ``words`` ("son": no "son", "daughter", "father", "mother", ...), or None."""
-    held = {_singular(w) for w in words}
     kin = sorted({_singular(w) for w in asked} & KIN.keys())
+    if not kin:
+        return None
+    held = {_singular(w) for w in words}
     return next((w for w in kin if held.isdisjoint(KIN[w])), None)
 
 
