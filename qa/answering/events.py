@@ -52,6 +52,7 @@ def verbs(word: str) -> frozenset[str]:
     return frozenset(found | detached(word, words, DETACH))
 
 
+@lru_cache(maxsize=1 << 12)
 def wordings(word: str) -> frozenset[str]:
     """``word`` and every word that can name what its verbs name: their synonyms, derived forms and
     irregular forms ("born": "bear", "birth", "borne", "deliver", ...)."""

@@ -202,9 +202,9 @@ def _shortened(ev: Evidence, asked: frozenset[str]) -> list[Span]:
     return out
 
 
-def _whole_name(ev: Evidence, span: Span) -> tuple[int, int]:
-    """The candidate's character extent, widened to the whole name when it is part of one
-    (``particles.whole_name``)."""
+def answer_extent(ev: Evidence, span: Span) -> tuple[int, int]:
+    """The character extent the candidate is answered with: widened to the whole name when it is part
+    of one (``particles.whole_name``); the fit scores the same extent."""
     if not ev.tokens or not ev.arcs:
         return span.start, span.end
     first, last = particles.whole_name(ev.words, ev.text, ev.tokens, ev.arcs, span.first, span.last)
@@ -512,7 +512,7 @@ def answerable_share() -> float:
     return value
 
 
-def _logit(p: float) -> float:
+def logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
 
@@ -544,7 +544,7 @@ class Reader:
             raise ValueError(f"the reader model lacks or garbles {exc}: refit it with "
                              "`python -m qa.evaluation.fit`.") from None
         share = fitted_share if answerable_share is None else answerable_share
-        self.prior_shift = _logit(share) - _logit(fitted_share)
+        self.prior_shift = logit(share) - logit(fitted_share)
         kinds.table()  # read at start-up, not by the first question
         opposites.table()
         events.table()
@@ -599,7 +599,7 @@ class Reader:
             return Reading(None, Reason.CONTRADICTED, otherwise)
         p = sigmoid(self.scale * (_dot(self.calibration, self.confidence_features(qtype, ranked))
                                   + self.prior_shift) + self.shift)
-        start, end = _whole_name(ev, span)
+        start, end = answer_extent(ev, span)
         return self._offered(Answer(ev.text[start:end], span.label or "PHRASE", ev.rank, start, end,
                                     round(p, 3)), p, min_confidence)
 

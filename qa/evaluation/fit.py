@@ -137,7 +137,7 @@ def fit(engine, questions) -> dict:
         withheld.append(bool(reading.withheld(qtype, ranked[0][1], ranked[0][2])))
         # scored as the answer given: the best candidate widened to the whole name it is part of
         _, ev, span, _ = ranked[0]
-        start, end = reading._whole_name(ev, span)
+        start, end = reading.answer_extent(ev, span)
         f1 = squad.scores(q, ev.text[start:end])[1] if q.answerable else 0.0
         labels.append(q.answerable and f1 >= RIGHT_F1)
         f1_of_top.append(f1)
@@ -173,7 +173,7 @@ def recalibrated(calibration: dict, threshold: float, tops: np.ndarray, labels: 
                     logistic(np.column_stack([np.ones(len(z)), z]), labels[given], l2=0.0))
     if scale <= 0:
         return dict(reading.IDENTITY), threshold
-    return {"scale": scale, "shift": shift}, round(reading.sigmoid(scale * reading._logit(threshold) + shift),
+    return {"scale": scale, "shift": shift}, round(reading.sigmoid(scale * reading.logit(threshold) + shift),
                                                    THRESHOLD_DIGITS)
 
 
