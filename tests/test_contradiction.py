@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering import directions, opposites, times, wordnet_table
+from qa.answering import directions, modifiers, opposites, times, wordnet_table
 
 ARTICLE = """River Wend
 
@@ -268,3 +268,46 @@ def test_a_passage_naming_none_of_the_kin_the_question_asks_about_is_no_answer(f
 ])
 def test_a_passage_naming_the_kin_asked_about_or_its_converse_is_read_as_before(fyne, question, answer):
     assert fyne.ask(question, min_confidence=0.0).answer.text == answer
+
+
+MODIFIED = """River Kell
+
+The Kell has a darker colour than the Mor, its lighter load coming from the hills.
+Its name comes from the French words Kelle and Kel.
+
+The first bridge over the Kell was built by Aldo Venn in 1320. Oda Marr served as a Byzantine general in 1050.
+
+The German states of Bavaria and Hesse lie on the Kell, and the Austrian state of Tyrol lies to its south.
+"""
+
+
+@pytest.fixture(scope="module")
+def kell(tmp_path_factory):
+    return _engine(tmp_path_factory, "kell", MODIFIED)
+
+
+@pytest.mark.parametrize(("question", "said", "asked"), [
+    ("What has a lighter colour than the Mor?", "darker", "lighter"),  # WordNet: "light" against "dark"
+    ("What name comes from the English words Kelle and Kel?", "french", "english"),
+    ("When did Oda Marr serve as a Norman general?", "byzantine", "norman"),
+])
+def test_another_value_of_a_question_words_modifier_on_the_same_noun_is_no_answer(kell, question, said,
+                                                                                  asked):
+    _assert_contradicted(kell, question, said, asked)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("When did Oda Marr serve as a Byzantine general?", "1050"),
+    ("Who built the first bridge over the Kell?", "Aldo Venn"),
+    ("What German state lies on the Kell besides Bavaria?", "Hesse"),  # "states" is the noun "state"
+])
+def test_the_same_value_of_a_modifier_on_the_noun_is_read_as_before(kell, question, answer):
+    result = kell.ask(question, min_confidence=0.0)
+    assert result.no_answer_code is None and result.answer.text == answer
+
+
+def test_a_question_reads_words_with_opposites_and_proper_adjectives_before_their_nouns():
+    assert modifiers.in_question("What has a lighter colour than the Mor?") == (
+        ("lighter", "colour", False), ("lighter", "than", False))
+    assert modifiers.in_question("What name is in the English words?") == (("english", "words", True),)
+    assert modifiers.in_question("Where does the cold and warm water meet?") == ()  # both opposites

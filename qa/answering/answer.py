@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import directions, opposites, times
+from . import directions, modifiers, opposites, times
 
 PLACE = ("GPE", "LOC", "FAC")
 NUMBER = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
@@ -121,6 +121,7 @@ class QuestionType:
     fronted: bool = True  # the wh-word (after a preposition, if any) opens it: "form" is read from there
     event: str | None = None  # the participle whose time a passive "When was X built?" asks (``timed_event``)
     event_terms: frozenset[str] = frozenset()  # the search terms of its wordings (``events``), once searched
+    modifiers: tuple[tuple[str, str, bool], ...] = ()  # (modifier, noun, proper) pairs (``modifiers``)
 
 
 YES_NO = "YES_NO"  # the label of a yes/no question's answer: "yes" or "no", not text of the passage
@@ -174,7 +175,8 @@ def classify(question: str) -> QuestionType:
                                     asked_noun(q), preposition, governor, opposites.in_question(words),
                                     times.in_question(q), directions.in_question(q),
                                     all(w in PREPOSITIONS for w in _WORD.findall(q[:wh.start()])),
-                                    timed_event(after) if kind == "when" else None)
+                                    timed_event(after) if kind == "when" else None,
+                                    modifiers=modifiers.in_question(question))
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES or first in NEGATIVE_AUXILIARIES:
         # "be" and a past participle after it make it passive ("Was she freed?")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from . import directions, opposites, times
+from . import directions, modifiers, opposites, times
 from .answer import OBJECT_FORM, SUBJECT_FORM, QuestionType
 from .roles import asked_other_part, other_doer, swapped
 
@@ -40,6 +40,8 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
             at = [i for i, f in enumerate(forms) if f & opposite and i < len(edges) and edges[i] <= NEAR]
             if at:
                 return f"its passage says {ev.words[at[0]]!r} where the question says {word!r}"
+    if qtype.modifiers and (otherwise := modifiers.said_otherwise(qtype.modifiers, ev)):
+        return otherwise
     if qtype.directions and (otherwise := directions.said_otherwise(qtype.directions, ev)):
         return otherwise
     if qtype.times:

@@ -1,0 +1,90 @@
+"""Whether a passage gives a noun the question modifies another value of its modifier: "the lighter
+colour" against "a darker colour" (a WordNet antonym, ``opposites``), "the English words" against "the
+French words" (another nationality). SQuAD 2.0 makes unanswerable questions so (antonyms and modifier
+swaps: Rajpurkar, Jia and Liang 2018, table 2)."""
+
+from __future__ import annotations
+
+import re
+
+from . import opposites
+
+_TYPED = re.compile(r"[^\W_][\w'’-]*")
+REACH = 2  # words from a question's adjective to the noun it modifies, at most ("cold green waters")
+LEFT = 3  # words before a passage's noun read as its modifiers ("the warmer, green waters")
+MODIFIERS = frozenset({"ADJ", "PROPN", "NOUN", "NUM", "ADV", "VERB"})  # VERB: participles ("suspended")
+JOINERS = frozenset({",", "and", "or"})
+PROPER = frozenset({"NORP", "LANGUAGE"})  # entity labels of a nationality's, a people's, a language's name
+
+
+def in_question(question: str) -> tuple[tuple[str, str, bool], ...]:
+    """(modifier, noun, whether the modifier is a proper adjective) of each word with an opposite the
+    question lacks before a word within ``REACH`` words, and of each capitalised word right before a
+    lower-case one: "the English words" -> ("english", "words", True)."""
+    words = _TYPED.findall(question)
+    lower = {w.lower() for w in words}
+    held = set().union(*(opposites.forms(w) for w in lower))
+    out = []
+    for i, w in enumerate(words[:-1]):
+        proper = i > 0 and w[0].isupper() and not w.isupper()
+        bases = opposites.forms(w.lower())
+        if proper:
+            reach = 1
+        elif bases and not any(opposites.table()[b] & held for b in bases):
+            reach = REACH
+        else:
+            continue
+        for noun in words[i + 1:i + 1 + reach]:
+            if noun[0].islower():
+                out.append((w.lower(), noun, proper))
+    return tuple(out)
+
+
+def said_otherwise(pairs, ev) -> str | None:
+    """The passage's other value of a question's modifier before the noun it modifies, when none of
+    that noun's mentions there has the question's own: "a darker colour" for "a lighter colour"."""
+    for modifier, noun, proper in pairs:
+        mentions = [i for i, w in enumerate(ev.words) if _singular(w) == _singular(noun)
+                    and i < len(ev.arcs) and ev.arcs[i][0] in ("NOUN", "PROPN")]
+        if not mentions:
+            continue
+        befores = [_before(ev, i) for i in mentions]
+        if any(modifier in {ev.words[j] for j in b} for b in befores):
+            continue
+        for before in befores:
+            if (other := _other_value(ev, before, modifier, proper)) is not None:
+                return f"its passage says {ev.words[other]!r} where the question says {modifier!r}"
+    return None
+
+
+def _before(ev, i: int) -> list[int]:
+    """The tokens modifying the noun at ``i`` from before it: up to ``LEFT`` words, and the commas and
+    "and"s between them, up to its determiner or any other word."""
+    out = []
+    j, taken = i - 1, 0
+    while j >= 0 and taken < LEFT:
+        word = ev.words[j]
+        if word in JOINERS:
+            j -= 1
+            continue
+        if j >= len(ev.arcs) or ev.arcs[j][0] not in MODIFIERS:
+            break
+        out.append(j)
+        taken += 1
+        j -= 1
+    return out
+
+
+def _other_value(ev, before: list[int], modifier: str, proper: bool) -> int | None:
+    """The token of ``before`` that gives another value of ``modifier``: an opposite of it, or for a
+    proper adjective another nationality's or language's name."""
+    if proper:
+        labelled = {t for s in ev.spans if s.label in PROPER for t in range(s.first, s.last + 1)}
+        return next((j for j in before if j in labelled and ev.words[j] != modifier), None)
+    opposite = set().union(*(opposites.table()[b] for b in opposites.forms(modifier)))
+    return next((j for j in before if opposites.forms(ev.words[j]) & opposite), None)
+
+
+def _singular(word: str) -> str:
+    """``word`` without a plural's "s" ("waters", "states" -> "water", "state")."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
