@@ -188,6 +188,24 @@ def test_the_goal_the_question_strands_its_preposition_for_is_read_as_before(dun
     assert result.no_answer_code is None and "Lake Dun" in result.answer.text
 
 
+@pytest.fixture(scope="module")
+def eden(tmp_path_factory):
+    return _engine(tmp_path_factory, "eden", "River Eden\n\n"
+                   "From the flood onwards, the slow uplift of the hills caused a deep rift to form.\n")
+
+
+def test_from_a_time_onwards_is_after_it_against_a_question_asking_before(eden):
+    _assert_contradicted(eden, "What did the slow uplift of the hills cause before the flood?", "since",
+                         "before")
+
+
+@pytest.mark.parametrize("question", ["What did the slow uplift of the hills cause after the flood?",
+                                      "What did the slow uplift of the hills cause since the flood?"])
+def test_from_a_time_onwards_is_read_as_before_for_a_question_asking_after(eden, question):
+    result = eden.ask(question, min_confidence=0.0)
+    assert result.no_answer_code is None and "rift" in result.answer.text
+
+
 def test_the_words_after_a_preposition_of_time_or_direction_are_read_from_the_question():
     assert directions.in_question("What flows out of the former bay before 1900?") == (("out", "former"),)
     assert directions.in_question("Who came after the conquest?") == (("after", "conquest"),)

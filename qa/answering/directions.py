@@ -19,6 +19,7 @@ OPPOSED = {**dict.fromkeys(EARLIER, LATER), **dict.fromkeys(LATER, EARLIER),
 # "flows through the lake" does not say what it flows into
 PATH = frozenset({"through", "around", "along", "across", "past", "via"})
 OTHER_COURSE = {**dict.fromkeys(TOWARDS, PATH), **dict.fromkeys(PATH, TOWARDS)}
+ONWARDS = frozenset({"onwards", "onward"})  # "from X onwards": since X (Quirk et al. 1985, 9.36)
 SKIPPED = frozenset({"of", "to", "the", "a", "an", "its", "their", "his", "her"})
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 
@@ -43,7 +44,8 @@ def said_otherwise(pairs, ev) -> str | None:
     for preposition, word in pairs:
         over = [i for i in range(len(ev.arcs)) if ev.words[i] in OPPOSED
                 and any(w == word and descends(ev.arcs, t, i, 6) for t, w in enumerate(ev.words))]
-        said = {ev.words[i] for i in over}
+        said = {"since" if ev.words[i] == "from" and _onwards(ev.arcs, ev.words, i) else ev.words[i]
+                for i in over}
         if preposition not in said and said & OPPOSED[preposition]:
             return f"its passage says {sorted(said & OPPOSED[preposition])[0]!r} where the question says " \
                    f"{preposition!r}"
@@ -62,3 +64,9 @@ def stranded_otherwise(preposition: str | None, words: frozenset[str], ev, head:
     if said in OPPOSED.get(asked, ()) or said in OTHER_COURSE.get(asked, ()):
         return f"its passage says {said!r} where the question says {asked!r}"
     return None
+
+
+def _onwards(arcs, words, i: int) -> bool:
+    """Whether the "from" at ``i`` has an "onwards" after it, in its phrase or on the word it hangs on."""
+    return any(words[j] in ONWARDS and (descends(arcs, j, i, 3) or arcs[j][2] == arcs[i][2])
+               for j in range(i + 1, min(len(arcs), i + 8)))
