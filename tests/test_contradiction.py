@@ -293,7 +293,8 @@ MODIFIED = """River Kell
 The Kell has a darker colour than the Mor, its lighter load coming from the hills.
 Its name comes from the French words Kelle and Kel.
 
-The first bridge over the Kell was built by Aldo Venn in 1320. Oda Marr served as a Byzantine general in 1050.
+The first bridge over the Kell was built by Aldo Venn in 1320 for King Osric III.
+Oda Marr served as a Byzantine general in 1050.
 
 The German states of Bavaria and Hesse lie on the Kell, and the Austrian state of Tyrol lies to its south.
 """
@@ -329,3 +330,19 @@ def test_a_question_reads_words_with_opposites_and_proper_adjectives_before_thei
         ("lighter", "colour", False), ("lighter", "than", False))
     assert modifiers.in_question("What name is in the English words?") == (("english", "words", True),)
     assert modifiers.in_question("Where does the cold and warm water meet?") == ()  # both opposites
+
+
+def test_another_numeral_after_a_name_the_question_numbers_is_no_answer(kell):
+    _assert_withheld(kell, "When was the first bridge over the Kell built for King Osric II?",
+                     "says Osric 'III' where the question says 'II'")
+
+
+def test_the_numeral_the_question_gives_is_read_as_before(kell):
+    result = kell.ask("When was the first bridge over the Kell built for King Osric III?", min_confidence=0.0)
+    assert result.no_answer_code is None and result.answer.text == "1320"
+
+
+def test_a_question_reads_the_roman_numerals_after_names():
+    assert modifiers.numbered("Who did Louis XIV and Pope Gregory VII meet?") == (("louis", "xiv"),
+                                                                                ("gregory", "vii"))
+    assert modifiers.numbered("Did I see Henry I?") == ()  # "I", the pronoun or a numeral, is left alone

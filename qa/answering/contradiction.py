@@ -42,6 +42,8 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
                 return f"its passage says {ev.words[at[0]]!r} where the question says {word!r}"
     if qtype.modifiers and (otherwise := modifiers.said_otherwise(qtype.modifiers, ev)):
         return otherwise
+    if qtype.numbered and (otherwise := modifiers.number_otherwise(qtype.numbered, ev)):
+        return otherwise
     if qtype.directions and (otherwise := directions.said_otherwise(qtype.directions, ev)):
         return otherwise
     if qtype.times:

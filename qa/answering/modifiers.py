@@ -1,6 +1,7 @@
 """Whether a passage gives a noun the question modifies another value of its modifier: "the lighter
 colour" against "a darker colour" (a WordNet antonym, ``opposites``), "the English words" against "the
-French words" (another nationality). SQuAD 2.0 makes unanswerable questions so (antonyms and modifier
+French words" (another nationality), or a name the question numbers another numeral ("Henry II"
+against "Henry III"). SQuAD 2.0 makes unanswerable questions so (antonyms and modifier
 swaps: Rajpurkar, Jia and Liang 2018, table 2)."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import re
 
 from . import opposites
 
+ROMAN = re.compile(r"(?=[IVXL])L?X{0,3}(IX|IV|V?I{0,3})")  # a Roman numeral up to 89
 _TYPED = re.compile(r"[^\W_][\w'’-]*")
 REACH = 2  # words from a question's adjective to the noun it modifies, at most ("cold green waters")
 LEFT = 3  # words before a passage's noun read as its modifiers ("the warmer, green waters")
@@ -38,6 +40,26 @@ def in_question(question: str) -> tuple[tuple[str, str, bool], ...]:
             if noun[0].islower():
                 out.append((w.lower(), noun, proper))
     return tuple(out)
+
+
+def numbered(question: str) -> tuple[tuple[str, str], ...]:
+    """(name, Roman numeral) of each capitalised name the question numbers as a monarch's or a pope's:
+    "Henry II" -> ("henry", "ii") ("I" left out: the pronoun)."""
+    words = _TYPED.findall(question)
+    return tuple((a.lower(), b.lower()) for a, b in zip(words, words[1:], strict=False)
+                 if a[0].isupper() and not a.isupper() and b != "I" and ROMAN.fullmatch(b))
+
+
+def number_otherwise(names, ev) -> str | None:
+    """The passage's other numeral after a name the question numbers, when it never gives the
+    question's own: "Henry III" for "Henry II"."""
+    for name, numeral in names:
+        after = {ev.words[i + 1] for i, w in enumerate(ev.words[:-1]) if w == name}
+        others = sorted(w for w in after if w != numeral and ROMAN.fullmatch(w.upper()) and w != "i")
+        if numeral not in after and others:
+            return f"its passage says {name.title()} {others[0].upper()!r} where the question says " \
+                   f"{numeral.upper()!r}"
+    return None
 
 
 def said_otherwise(pairs, ev) -> str | None:
