@@ -346,3 +346,23 @@ def test_a_question_reads_the_roman_numerals_after_names():
     assert modifiers.numbered("Who did Louis XIV and Pope Gregory VII meet?") == (("louis", "xiv"),
                                                                                 ("gregory", "vii"))
     assert modifiers.numbered("Did I see Henry I?") == ()  # "I", the pronoun or a numeral, is left alone
+
+
+@pytest.fixture(scope="module")
+def ure(tmp_path_factory):
+    return _engine(tmp_path_factory, "ure", "River Ure\n\nThe valley of the Ure began to warm up "
+                   "12,000 years ago. The thaw of the valley took 3,000 years.\n")
+
+
+def test_a_point_in_time_is_no_answer_to_a_question_asking_a_length_of_time(ure):
+    _assert_withheld(ure, "How many years did it take for the valley of the Ure to warm up?",
+                     "names a point in time, not the length the question asks")
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("How many years ago did the valley of the Ure begin to warm up?", "12,000 years ago"),
+    ("How many years did the thaw of the valley take?", "3,000 years"),
+])
+def test_a_point_in_time_asked_with_ago_or_a_length_is_read_as_before(ure, question, answer):
+    result = ure.ask(question, min_confidence=0.0)
+    assert result.no_answer_code is None and result.answer.text == answer

@@ -23,6 +23,7 @@ KIN_RELATIONS = ((frozenset({"father", "mother", "parent"}), frozenset({"son", "
                  (frozenset({"stepfather", "stepmother"}), frozenset({"stepson", "stepdaughter"})))
 KIN = {w: one | other for one, other in KIN_RELATIONS for pair in ((one, other), (other, one))
        for w in pair[0] if not w.startswith("marr")}  # each kinship noun: the words that name its relation
+LENGTH_KINDS = frozenset({"how_many", "how_long"})  # "How many years ...?", "How long ...?"
 NEAR = 2  # dependency edges from the opposite to a word of the question, at most
 
 
@@ -55,6 +56,14 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
     if qtype.event_terms and qtype.event_terms.isdisjoint(ev.token_terms):
         return f"its passage does not say {qtype.event!r} nor a synonym of it"
     return None
+
+
+def point_for_length(qtype: QuestionType, ev, span) -> str | None:
+    """Why a candidate naming a point in time ("22,000 years ago") does not answer a question asking a
+    length of time or a count ("How many years did it take ...?") that has no "ago" itself, or None."""
+    if qtype.kind not in LENGTH_KINDS or "ago" in qtype.words or not ev.words or ev.words[span.last] != "ago":
+        return None
+    return f"{span.text!r} names a point in time, not the length the question asks"
 
 
 def kin_unnamed(asked, words) -> str | None:

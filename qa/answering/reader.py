@@ -525,7 +525,8 @@ def load_model(path: Path = MODEL_FILE) -> dict:
 def withheld(qtype: QuestionType, ev: Evidence, span: Span) -> str | None:
     """How the best candidate's passage contradicts the question (it is then no answer), or None."""
     return (contradiction.said_otherwise(qtype, ev, lambda: Nearness.of(ev).tree)
-            or contradiction.roles_swapped(qtype, ev, span))
+            or contradiction.roles_swapped(qtype, ev, span)
+            or contradiction.point_for_length(qtype, ev, span))
 
 
 class Reader:
