@@ -296,6 +296,8 @@ Its name comes from the French words Kelle and Kel.
 The first bridge over the Kell was built by Aldo Venn in 1320 for King Osric III.
 Oda Marr served as a Byzantine general in 1050.
 
+The distinct identity of the Saxons emerged in the 9th century. Some Saxons joined Danish forces in 878.
+
 The German states of Bavaria and Hesse lie on the Kell, and the Austrian state of Tyrol lies to its south.
 """
 
@@ -309,6 +311,8 @@ def kell(tmp_path_factory):
     ("What has a lighter colour than the Mor?", "darker", "lighter"),  # WordNet: "light" against "dark"
     ("What name comes from the English words Kelle and Kel?", "french", "english"),
     ("When did Oda Marr serve as a Norman general?", "byzantine", "norman"),
+    ("When did the Frankish identity emerge?", "saxons", "frankish"),  # "the identity of the Saxons"
+    ("When did some Saxons join Saxon forces?", "danish", "saxon"),  # a verb ends the modifiers
 ])
 def test_another_value_of_a_question_words_modifier_on_the_same_noun_is_no_answer(kell, question, said,
                                                                                   asked):
@@ -319,6 +323,7 @@ def test_another_value_of_a_question_words_modifier_on_the_same_noun_is_no_answe
     ("When did Oda Marr serve as a Byzantine general?", "1050"),
     ("Who built the first bridge over the Kell?", "Aldo Venn"),
     ("What German state lies on the Kell besides Bavaria?", "Hesse"),  # "states" is the noun "state"
+    ("When did the Saxon identity emerge?", "the 9th century"),  # the Saxons' is the Saxon identity
 ])
 def test_the_same_value_of_a_modifier_on_the_noun_is_read_as_before(kell, question, answer):
     result = kell.ask(question, min_confidence=0.0)

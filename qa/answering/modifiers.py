@@ -14,8 +14,9 @@ ROMAN = re.compile(r"(?=[IVXL])L?X{0,3}(IX|IV|V?I{0,3})")  # a Roman numeral up 
 _TYPED = re.compile(r"[^\W_][\w'’-]*")
 REACH = 2  # words from a question's adjective to the noun it modifies, at most ("cold green waters")
 LEFT = 3  # words before a passage's noun read as its modifiers ("the warmer, green waters")
-MODIFIERS = frozenset({"ADJ", "PROPN", "NOUN", "NUM", "ADV", "VERB"})  # VERB: participles ("suspended")
+MODIFIERS = frozenset({"ADJ", "PROPN", "NOUN", "NUM", "ADV"})  # and participles as adjectives ("suspended")
 JOINERS = frozenset({",", "and", "or"})
+SAME_START = 3  # letters a people's adjective and its plural noun share at least ("Danish", "Danes")
 PROPER = frozenset({"NORP", "LANGUAGE"})  # entity labels of a nationality's, a people's, a language's name
 
 
@@ -70,8 +71,8 @@ def said_otherwise(pairs, ev) -> str | None:
                     and i < len(ev.arcs) and ev.arcs[i][0] in ("NOUN", "PROPN")]
         if not mentions:
             continue
-        befores = [_before(ev, i) for i in mentions]
-        if any(modifier in {ev.words[j] for j in b} for b in befores):
+        befores = [_before(ev, i) + (_of_after(ev, i) if proper else []) for i in mentions]
+        if any(_same(ev.words[j], modifier, proper) for b in befores for j in b):
             continue
         for before in befores:
             if (other := _other_value(ev, before, modifier, proper)) is not None:
@@ -89,7 +90,7 @@ def _before(ev, i: int) -> list[int]:
         if word in JOINERS:
             j -= 1
             continue
-        if j >= len(ev.arcs) or ev.arcs[j][0] not in MODIFIERS:
+        if j >= len(ev.arcs) or ev.arcs[j][0] not in MODIFIERS and ev.arcs[j][:2] != ("VERB", "amod"):
             break
         out.append(j)
         taken += 1
@@ -97,14 +98,28 @@ def _before(ev, i: int) -> list[int]:
     return out
 
 
+def _of_after(ev, i: int) -> list[int]:
+    """The head of an "of" phrase right after the noun at ``i`` ("the identity of the Normans")."""
+    if i + 1 < len(ev.words) and ev.words[i + 1] == "of":
+        return [j for j in range(i + 2, min(len(ev.arcs), i + 5))
+                if ev.arcs[j][1] == "pobj" and ev.arcs[j][2] == i + 1]
+    return []
+
+
 def _other_value(ev, before: list[int], modifier: str, proper: bool) -> int | None:
     """The token of ``before`` that gives another value of ``modifier``: an opposite of it, or for a
     proper adjective another nationality's or language's name."""
     if proper:
         labelled = {t for s in ev.spans if s.label in PROPER for t in range(s.first, s.last + 1)}
-        return next((j for j in before if j in labelled and ev.words[j] != modifier), None)
+        return next((j for j in before if j in labelled and not _same(ev.words[j], modifier, proper)), None)
     opposite = set().union(*(opposites.table()[b] for b in opposites.forms(modifier)))
     return next((j for j in before if opposites.forms(ev.words[j]) & opposite), None)
+
+
+def _same(word: str, modifier: str, proper: bool) -> bool:
+    """Whether ``word`` gives the modifier's own value: the word itself, or for a proper adjective a
+    name of the same people or tongue ("Normans" for "Norman", "Franks" for "Frankish": a shared start)."""
+    return word == modifier or proper and word[:SAME_START] == modifier[:SAME_START]
 
 
 def _singular(word: str) -> str:
