@@ -371,3 +371,20 @@ def test_a_point_in_time_is_no_answer_to_a_question_asking_a_length_of_time(ure)
 def test_a_point_in_time_asked_with_ago_or_a_length_is_read_as_before(ure, question, answer):
     result = ure.ask(question, min_confidence=0.0)
     assert result.no_answer_code is None and result.answer.text == answer
+
+
+@pytest.fixture(scope="module")
+def avon(tmp_path_factory):
+    return _engine(tmp_path_factory, "avon", "River Avon\n\nThe raiders joined the fleet that had conquered "
+                   "Corfu and attacked Dyrrachium from the sea.\n\n"
+                   "Bohemond besieged Durres and took Valona.\n")
+
+
+def test_the_object_of_another_verb_is_no_answer_to_who_did_the_matched_one(avon):
+    _assert_withheld(avon, "Who attacked Dyrrachium from the sea?",
+                     "has 'Corfu' as the object of another verb than 'attacked', not its subject")
+
+
+def test_the_subject_of_the_matched_verb_is_read_as_before(avon):
+    result = avon.ask("Who besieged Durres?", min_confidence=0.0)
+    assert result.no_answer_code is None and result.answer.text == "Bohemond"

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from . import directions, modifiers, opposites, times
 from .answer import OBJECT_FORM, SUBJECT_FORM, QuestionType
-from .roles import asked_other_part, other_doer, swapped
+from .roles import asked_other_part, other_doer, swapped, undergoer_elsewhere
 
 # English kinship nouns by relation, each with its converse (a son's father, a sister's brother: general
 # English): a question about "X's son" is not answered by a passage naming no child nor parent of anyone
@@ -107,6 +107,9 @@ def roles_swapped(qtype: QuestionType, ev, span) -> str | None:
                 "question asks")
     if qtype.form == OBJECT_FORM and (at := other_doer(ev.arcs, span.head, outside)) is not None:
         return f"its passage has {ev.words[at]!r} doing what the question says another does"
+    if qtype.form == SUBJECT_FORM and (at := undergoer_elsewhere(ev.arcs, span.head, outside)) is not None:
+        return (f"its passage has {span.text!r} as the object of another verb than {ev.words[at]!r}, not "
+                "its subject")
     if (qtype.form == SUBJECT_FORM
             and (at := other_doer(ev.arcs, span.head, outside, "dobj", "subject")) is not None):
         return f"its passage has {ev.words[at]!r} undergoing what the question says another does"

@@ -106,3 +106,12 @@ def asked_other_part(form: str | None, arcs, head: int, matched) -> int | None:
     if verb not in matched or any(a[1] in PASSIVE and a[2] == verb for a in arcs):
         return None
     return verb
+
+
+def undergoer_elsewhere(arcs, head: int, matched) -> int | None:
+    """The matched verb of a passage whose candidate headed at ``head`` is the direct object of another,
+    unmatched verb ("Who attacked X?" against "They joined the fleet that had conquered Corfu and
+    attacked X"): what a verb acts on is not the doer a subject question asks of the matched one."""
+    if arcs[head][1] != "dobj" or arcs[head][2] in matched:
+        return None
+    return next((m for m in sorted(matched) if arcs[m][0] == "VERB"), None)
