@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.answering.answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM
-from qa.answering.roles import fills_asked_role, role
+from qa.answering.roles import asked_other_part, fills_asked_role, role
 
 # "Mercader attacked and fatally wounded Trotsky": coordinated verbs share the subject
 ACTIVE = [("PROPN", "nsubj", 1), ("VERB", "ROOT", 1), ("CCONJ", "cc", 1), ("ADV", "advmod", 4),
@@ -37,3 +37,13 @@ def test_the_part_a_token_plays_in_its_clause(arcs, token, part):
 ])
 def test_a_candidate_fills_the_part_the_question_asks_about(form, arcs, head, matched, fills):
     assert fills_asked_role(form, arcs, head, matched) is fills
+
+
+# "They replaced the religion and Old Norse language": "Old Norse" is part of the object's conjunct
+REPLACED = [("PRON", "nsubj", 1), ("VERB", "ROOT", 1), ("DET", "det", 3), ("NOUN", "dobj", 1),
+            ("CCONJ", "cc", 3), ("PROPN", "compound", 6), ("PROPN", "compound", 7), ("NOUN", "conj", 3)]
+
+
+@pytest.mark.parametrize(("head", "verb"), [(6, 1), (7, 1), (3, 1), (0, None)])
+def test_a_part_of_the_matched_verbs_object_is_not_the_subject_a_question_asks(head, verb):
+    assert asked_other_part(SUBJECT_FORM, REPLACED, head, {1}) == verb

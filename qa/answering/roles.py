@@ -12,6 +12,7 @@ from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM
 
 SUBJECTS = frozenset({"nsubj", "csubj"})
 OBJECTS = frozenset({"dobj", "nsubjpass", "dative", "oprd"})
+CLIMB = 3  # links from a candidate's head through conjuncts and compounds to its phrase's head, at most
 PASSIVE = frozenset({"nsubjpass", "auxpass", "agent"})
 
 
@@ -98,8 +99,13 @@ def other_doer(arcs, head: int, matched, part: str = "nsubj", mine_as: str | Non
 def asked_other_part(form: str | None, arcs, head: int, matched) -> int | None:
     """The matched active verb whose subject the candidate headed at ``head`` is when the question asks
     its object ("Who did X marry?" against "Y married X's sister"), or whose direct object it is when
-    the question asks its subject: the candidate then plays the part the question's own words play."""
+    the question asks its subject ("Old Norse" of "replaced the religion and Old Norse language"): the
+    candidate then plays the part the question's own words play."""
     want = {OBJECT_FORM: SUBJECTS, SUBJECT_FORM: frozenset({"dobj"})}.get(form)
+    for _ in range(CLIMB):  # up from a conjunct or a compound's part to its phrase's head
+        if arcs[head][1] not in ("conj", "compound") or arcs[head][2] == head:
+            break
+        head = arcs[head][2]
     if want is None or arcs[head][1] not in want:
         return None
     verb = arcs[head][2]
