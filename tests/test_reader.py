@@ -435,3 +435,20 @@ def test_a_lone_proper_noun_is_widened_to_the_run_of_proper_nouns_it_stands_in(t
         at = ev.words.index(word)
         first, last = whole_name(ev.words, ev.text, ev.tokens, ev.arcs, at, at)
         assert list(ev.words[first:last + 1]) == name
+
+
+def test_a_number_is_answered_with_the_unit_it_counts(tmp_path):
+    """The recogniser gives "400" of "400 m" as the number: the answer is "400 m", a count of people
+    stays a number alone (the unit is a noun WordNet classes as a quantity; "people" is not one)."""
+    from qa.answering.reader import answer_extent
+
+    evidence, ranked = _reading(tmp_path, "The river has an average width of 400 m near the border. "
+                                          "The town had 400 people in 1900.",
+                                "How wide is the river near the border, and how many people lived there?")
+    given = {}
+    for ev in evidence:
+        for span in ev.spans:
+            if span.label == "CARDINAL" and span.text == "400":
+                start, end = answer_extent(ev, span)
+                given[ev.text[span.end:span.end + 3]] = ev.text[start:end]
+    assert given == {" m ": "400 m", " pe": "400"}

@@ -208,8 +208,19 @@ def answer_extent(ev: Evidence, span: Span) -> tuple[int, int]:
     if not ev.tokens or not ev.arcs:
         return span.start, span.end
     first, last = particles.whole_name(ev.words, ev.text, ev.tokens, ev.arcs, span.first, span.last)
+    last = _with_unit(ev, span, last)
     return ev.tokens[first][0] if first < span.first else span.start, \
         ev.tokens[last][1] if last > span.last else span.end
+
+
+def _with_unit(ev: Evidence, span: Span, last: int) -> int:
+    """The last token of a number widened over the unit it counts ("400" of "400 m" -> "400 m"): the
+    number alone leaves out what it measures; a unit is a noun WordNet classes as a quantity."""
+    after = last + 1
+    if (span.label == "CARDINAL" and after < len(ev.arcs) and ev.arcs[last][2] == after
+            and ev.arcs[after][0] in ("NOUN", "PROPN") and kinds.kind(ev.words[after]) == "quantity"):
+        return after
+    return last
 
 
 def _chain(arcs, a: int) -> dict[int, int]:
