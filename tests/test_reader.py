@@ -452,3 +452,17 @@ def test_a_number_is_answered_with_the_unit_it_counts(tmp_path):
                 start, end = answer_extent(ev, span)
                 given[ev.text[span.end:span.end + 3]] = ev.text[start:end]
     assert given == {" m ": "400 m", " pe": "400"}
+
+
+def test_a_number_the_tokeniser_left_out_of_a_date_is_given_with_it(tmp_path):
+    """spaCy tokenises "~11,700" as punctuation and the recogniser's date is "years ago": the answer
+    takes the number back, as the parse hangs it on the date."""
+    from qa.answering.reader import answer_extent
+
+    evidence, _ = _reading(tmp_path, "At the begin of the Holocene (~11,700 years ago), the river occupied "
+                                     "its valley.", "When did the river occupy its valley?")
+    dates = [(ev, s) for ev in evidence for s in ev.spans if s.label == "DATE"]
+    assert [s.text for _, s in dates] == ["years ago"]
+    ev, span = dates[0]
+    start, end = answer_extent(ev, span)
+    assert ev.text[start:end] == "~11,700 years ago"

@@ -209,6 +209,7 @@ def answer_extent(ev: Evidence, span: Span) -> tuple[int, int]:
         return span.start, span.end
     first, last = particles.whole_name(ev.words, ev.text, ev.tokens, ev.arcs, span.first, span.last)
     last = _with_unit(ev, span, last)
+    first = _with_number(ev, first, last)
     return ev.tokens[first][0] if first < span.first else span.start, \
         ev.tokens[last][1] if last > span.last else span.end
 
@@ -221,6 +222,16 @@ def _with_unit(ev: Evidence, span: Span, last: int) -> int:
             and ev.arcs[after][0] in ("NOUN", "PROPN") and kinds.kind(ev.words[after]) == "quantity"):
         return after
     return last
+
+
+def _with_number(ev: Evidence, first: int, last: int) -> int:
+    """The first token of a phrase widened over a number the tokeniser left out of it, one that holds
+    a digit and depends on the phrase ("~11,700" of "~11,700 years ago", tagged as punctuation)."""
+    before = first - 1
+    if (before >= 0 and first <= ev.arcs[before][2] <= last and ev.arcs[before][0] != "NUM"
+            and any(c.isdigit() for c in ev.words[before])):
+        return before
+    return first
 
 
 def _chain(arcs, a: int) -> dict[int, int]:
