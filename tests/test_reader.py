@@ -466,3 +466,15 @@ def test_a_number_the_tokeniser_left_out_of_a_date_is_given_with_it(tmp_path):
     ev, span = dates[0]
     start, end = answer_extent(ev, span)
     assert ev.text[start:end] == "~11,700 years ago"
+
+
+def test_a_phrase_is_answered_without_its_possessive_or_demonstrative_determiner(tmp_path):
+    """"its Late-Glacial valley" is answered "Late-Glacial valley", as "the valley" would be "valley" in
+    SQuAD's scoring; a name keeps every word the recogniser gave it."""
+    from qa.answering.reader import answer_extent
+
+    evidence, ranked = _reading(tmp_path, "During the Holocene the river occupied its Late-Glacial valley.",
+                                "Where did the river flow during the Holocene?")
+    given = {ev.text[s.start:s.end]: ev.text[slice(*answer_extent(ev, s))] for _, ev, s, _ in ranked}
+    assert given["its Late-Glacial valley"] == "Late-Glacial valley"
+    assert all(given[t] == t for t in given if not t.startswith("its "))

@@ -54,6 +54,9 @@ ASKS_NAME = frozenset({"called", "known", "named", "name", "names", "term", "ter
 INTRODUCE_NAME = frozenset({"called", "named", "termed", "dubbed", "nicknamed", "so-called", "titled"})
 AS_NAME = frozenset({"known", "referred", "designated", "described", "styled"})  # "... as X"
 BESIDES = frozenset({"other", "else", "besides", "another", "apart", "except"})  # "what other river?"
+# English possessive and demonstrative determiners ("its valley", "this sea"): an answer leaves them
+# out as it leaves out "the" and "a"
+DETERMINERS = frozenset({"its", "their", "his", "her", "our", "my", "your", "this", "that", "these", "those"})
 QUOTES = frozenset("\"'“”‘’«»")
 WINDOW = 4  # words either side of a candidate where question words count as around it
 # the calibration's log-odds z, then the probability shown: sigmoid(scale * z + shift), Platt's scaling
@@ -210,8 +213,18 @@ def answer_extent(ev: Evidence, span: Span) -> tuple[int, int]:
     first, last = particles.whole_name(ev.words, ev.text, ev.tokens, ev.arcs, span.first, span.last)
     last = _with_unit(ev, span, last)
     first = _with_number(ev, first, last)
-    return ev.tokens[first][0] if first < span.first else span.start, \
+    if span.label is None:
+        first = _without_determiner(ev, first, last)
+    return ev.tokens[first][0] if first != span.first else span.start, \
         ev.tokens[last][1] if last > span.last else span.end
+
+
+def _without_determiner(ev: Evidence, first: int, last: int) -> int:
+    """The first token of a phrase past a possessive or demonstrative determiner ("its valley" ->
+    "valley"): what it says, the passage's context says, as with "the" and "a"."""
+    while first < last and ev.words[first] in DETERMINERS and ev.arcs[first][1] in ("poss", "det"):
+        first += 1
+    return first
 
 
 def _with_unit(ev: Evidence, span: Span, last: int) -> int:
