@@ -478,3 +478,25 @@ def test_a_phrase_is_answered_without_its_possessive_or_demonstrative_determiner
     given = {ev.text[s.start:s.end]: ev.text[slice(*answer_extent(ev, s))] for _, ev, s, _ in ranked}
     assert given["its Late-Glacial valley"] == "Late-Glacial valley"
     assert all(given[t] == t for t in given if not t.startswith("its "))
+
+
+@pytest.mark.parametrize(("text", "question", "phrase", "answer"), [
+    ("The river flows around the famous rock Lorelei.", "What is the famous rock called that the river "
+     "flows around?", "the famous rock Lorelei", "Lorelei"),
+    ("The monks were known for the tradition of singing.", "What tradition were the monks known for?",
+     "the tradition of singing", "singing"),
+    ("The monks founded a Latin monastery.", "What monastery did the monks found?", "a Latin monastery",
+     "a Latin monastery"),
+])
+def test_a_phrase_is_answered_past_the_question_s_words_before_the_name_it_gives(tmp_path, text, question,
+                                                                                   phrase, answer):
+    """The question gives the kind ("the famous rock", "the tradition of"), the rest names it; a kind
+    the question gives after the answer's words stays ("a Latin monastery", not "Latin")."""
+    from qa.answering.reader import answer_extent
+    from qa.engine import Engine
+
+    (tmp_path / "probe.txt").write_text(f"Probe\n\n{text}\n", encoding="utf-8")
+    engine = Engine.from_corpus(tmp_path)
+    _, asked, _, evidence = engine.prepare(question)
+    span = next(s for s in evidence[0].spans if s.text == phrase)
+    assert evidence[0].text[slice(*answer_extent(evidence[0], span, asked))] == answer

@@ -205,11 +205,13 @@ def _shortened(ev: Evidence, asked: frozenset[str]) -> list[Span]:
     return out
 
 
-def answer_extent(ev: Evidence, span: Span) -> tuple[int, int]:
-    """The character extent the candidate is answered with: widened to the whole name when it is part
-    of one (``particles.whole_name``); the fit scores the same extent."""
+def answer_extent(ev: Evidence, span: Span, asked: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """The character extent the candidate is answered with (``asked``: the question's terms): widened
+    to the whole name when it is part of one (``particles.whole_name``), past the question's words
+    before the name it gives (``_named_after_asked``); the fit scores the same extent."""
     if not ev.tokens or not ev.arcs:
         return span.start, span.end
+    span = _named_after_asked(ev, span, asked)
     first, last = particles.whole_name(ev.words, ev.text, ev.tokens, ev.arcs, span.first, span.last)
     last = _with_unit(ev, span, last)
     first = _with_number(ev, first, last)
@@ -217,6 +219,17 @@ def answer_extent(ev: Evidence, span: Span) -> tuple[int, int]:
         first = _without_determiner(ev, first, last)
     return ev.tokens[first][0] if first != span.first else span.start, \
         ev.tokens[last][1] if last > span.last else span.end
+
+
+def _named_after_asked(ev: Evidence, span: Span, asked: frozenset[str]) -> Span:
+    """The candidate past the question's words before a name or an "of" phrase ("the famous rock
+    Lorelei" for "What is the famous rock called?" -> "Lorelei", "the tradition of singing" for "What
+    tradition ...?" -> "singing"): the question gives the kind, the rest names it."""
+    short = trimmed(ev, span, asked) if asked else None
+    if short is not None and short.last == span.last and (
+            ev.arcs[short.head][0] == "PROPN" or ev.words[short.first - 1] == "of"):
+        return short
+    return span
 
 
 def _without_determiner(ev: Evidence, first: int, last: int) -> int:
@@ -634,7 +647,7 @@ class Reader:
             return Reading(None, Reason.CONTRADICTED, otherwise)
         p = sigmoid(self.scale * (_dot(self.calibration, self.confidence_features(qtype, ranked))
                                   + self.prior_shift) + self.shift)
-        start, end = answer_extent(ev, span)
+        start, end = answer_extent(ev, span, asked)
         return self._offered(Answer(ev.text[start:end], span.label or "PHRASE", ev.rank, start, end,
                                     round(p, 3)), p, min_confidence)
 
