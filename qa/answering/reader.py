@@ -205,17 +205,19 @@ def _shortened(ev: Evidence, asked: frozenset[str]) -> list[Span]:
     return out
 
 
-def answer_extent(ev: Evidence, span: Span, asked: frozenset[str] = frozenset()) -> tuple[int, int]:
-    """The character extent the candidate is answered with (``asked``: the question's terms): widened
-    to the whole name when it is part of one (``particles.whole_name``), past the question's words
-    before the name it gives (``_named_after_asked``); the fit scores the same extent."""
+def answer_extent(ev: Evidence, span: Span, asked: frozenset[str] = frozenset(),
+                  kind: str | None = None) -> tuple[int, int]:
+    """The character extent the candidate is answered with (``asked``: the question's terms, ``kind``:
+    its kind): widened to the whole name when it is part of one (``particles.whole_name``), past the
+    question's words before the name it gives (``_named_after_asked``) and, but for a reason or a
+    manner, which reads as a clause, past a determiner; the fit scores the same extent."""
     if not ev.tokens or not ev.arcs:
         return span.start, span.end
     span = _named_after_asked(ev, span, asked)
     first, last = particles.whole_name(ev.words, ev.text, ev.tokens, ev.arcs, span.first, span.last)
     last = _with_unit(ev, span, last)
     first = _with_number(ev, first, last)
-    if span.label is None:
+    if span.label is None and kind not in DETAILS:
         first = _without_determiner(ev, first, last)
     return ev.tokens[first][0] if first != span.first else span.start, \
         ev.tokens[last][1] if last > span.last else span.end
@@ -647,7 +649,7 @@ class Reader:
             return Reading(None, Reason.CONTRADICTED, otherwise)
         p = sigmoid(self.scale * (_dot(self.calibration, self.confidence_features(qtype, ranked))
                                   + self.prior_shift) + self.shift)
-        start, end = answer_extent(ev, span, asked)
+        start, end = answer_extent(ev, span, asked, qtype.kind)
         return self._offered(Answer(ev.text[start:end], span.label or "PHRASE", ev.rank, start, end,
                                     round(p, 3)), p, min_confidence)
 
