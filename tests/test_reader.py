@@ -500,3 +500,23 @@ def test_a_phrase_is_answered_past_the_question_s_words_before_the_name_it_gives
     _, asked, _, evidence = engine.prepare(question)
     span = next(s for s in evidence[0].spans if s.text == phrase)
     assert evidence[0].text[slice(*answer_extent(evidence[0], span, asked))] == answer
+
+
+def test_an_answer_never_opens_a_quotation_or_a_bracket_it_does_not_close(tmp_path):
+    """The parse's phrases may end inside a quotation or a bracket ('Viking"', "geography (1st century"):
+    the answer given leaves the stray mark out, or stops before the bracket."""
+    from qa.answering.reader import answer_extent
+
+    evidence, _ = _reading(tmp_path, "It was adapted in Roman-era geography (1st century BC) as Rhenus, "
+                                     "to mean \"Norseman, Viking\". The aim was \"natural borders\" on the "
+                                     "river.",
+                           "How was it adapted, and what was the aim on the river?")
+
+    def balanced(text: str) -> bool:
+        return text.count('"') % 2 == 0 and text.count("(") == text.count(")")
+
+    spans = [(ev, s) for ev in evidence for s in ev.spans + ev.reasons + ev.manners]
+    assert any(not balanced(s.text) for _, s in spans)
+    assert all(balanced(ev.text[slice(*answer_extent(ev, s))]) for ev, s in spans)
+    given = {s.text: ev.text[slice(*answer_extent(ev, s))] for ev, s in spans}
+    assert given['to mean "Norseman'] == 'to mean "Norseman, Viking"'  # on to the mark that closes it

@@ -219,8 +219,9 @@ def answer_extent(ev: Evidence, span: Span, asked: frozenset[str] = frozenset(),
     first = _with_number(ev, first, last)
     if span.label is None and kind not in DETAILS:
         first = _without_determiner(ev, first, last)
+    first, last = _balanced(ev.words, first, last)
     return ev.tokens[first][0] if first != span.first else span.start, \
-        ev.tokens[last][1] if last > span.last else span.end
+        ev.tokens[last][1] if last != span.last else span.end
 
 
 def _named_after_asked(ev: Evidence, span: Span, asked: frozenset[str]) -> Span:
@@ -232,6 +233,39 @@ def _named_after_asked(ev: Evidence, span: Span, asked: frozenset[str]) -> Span:
             ev.arcs[short.head][0] == "PROPN" or ev.words[short.first - 1] == "of"):
         return short
     return span
+
+
+OPENERS = {"(": ")", "[": "]"}
+MAX_QUOTED_WIDENING = 6  # tokens an answer is widened over to the quotation mark that closes its own
+
+
+def _balanced(words: tuple[str, ...], first: int, last: int) -> tuple[int, int]:
+    """The extent without a stray quotation mark at its edge ('"natural borders' -> 'natural borders'),
+    on to the mark closing one it opens ('to mean "Norseman' -> 'to mean "Norseman, Viking"'), and cut
+    before a bracket it does not close ("geography (1st century BC" -> "geography")."""
+    marks = [j for j in range(first, last + 1) if words[j] in QUOTES]
+    if len(marks) % 2 and first < last:
+        if marks[0] == first:
+            first += 1
+        elif marks[-1] == last:
+            last -= 1
+        else:
+            closing = next((j for j in range(last + 1, min(len(words), last + 1 + MAX_QUOTED_WIDENING))
+                            if words[j] in QUOTES), None)
+            last = closing if closing is not None else last
+    for j in range(first + 1, last + 1):
+        if words[j] in OPENERS and OPENERS[words[j]] not in words[j + 1:last + 1]:
+            last = _before(words, first, j)
+            break
+    return first, last
+
+
+def _before(words: tuple[str, ...], first: int, j: int) -> int:
+    """The last token before ``j`` but the commas and semicolons that end there."""
+    last = j - 1
+    while last > first and words[last] in (",", ";", ":"):
+        last -= 1
+    return last
 
 
 def _without_determiner(ev: Evidence, first: int, last: int) -> int:
