@@ -435,3 +435,88 @@ def test_a_lone_proper_noun_is_widened_to_the_run_of_proper_nouns_it_stands_in(t
         at = ev.words.index(word)
         first, last = whole_name(ev.words, ev.text, ev.tokens, ev.arcs, at, at)
         assert list(ev.words[first:last + 1]) == name
+
+
+def test_a_number_is_answered_with_the_unit_it_counts(tmp_path):
+    """The recogniser gives "400" of "400 m" as the number: the answer is "400 m", a count of people
+    stays a number alone (the unit is a noun WordNet classes as a quantity; "people" is not one)."""
+    from qa.answering.reader import answer_extent
+
+    evidence, ranked = _reading(tmp_path, "The river has an average width of 400 m near the border. "
+                                          "The town had 400 people in 1900.",
+                                "How wide is the river near the border, and how many people lived there?")
+    given = {}
+    for ev in evidence:
+        for span in ev.spans:
+            if span.label == "CARDINAL" and span.text == "400":
+                start, end = answer_extent(ev, span)
+                given[ev.text[span.end:span.end + 3]] = ev.text[start:end]
+    assert given == {" m ": "400 m", " pe": "400"}
+
+
+def test_a_number_the_tokeniser_left_out_of_a_date_is_given_with_it(tmp_path):
+    """spaCy tokenises "~11,700" as punctuation and the recogniser's date is "years ago": the answer
+    takes the number back, as the parse hangs it on the date."""
+    from qa.answering.reader import answer_extent
+
+    evidence, _ = _reading(tmp_path, "At the begin of the Holocene (~11,700 years ago), the river occupied "
+                                     "its valley.", "When did the river occupy its valley?")
+    dates = [(ev, s) for ev in evidence for s in ev.spans if s.label == "DATE"]
+    assert [s.text for _, s in dates] == ["years ago"]
+    ev, span = dates[0]
+    start, end = answer_extent(ev, span)
+    assert ev.text[start:end] == "~11,700 years ago"
+
+
+def test_a_phrase_is_answered_without_its_possessive_or_demonstrative_determiner(tmp_path):
+    """"its Late-Glacial valley" is answered "Late-Glacial valley", as "the valley" would be "valley" in
+    SQuAD's scoring; a name keeps every word the recogniser gave it."""
+    from qa.answering.reader import answer_extent
+
+    evidence, ranked = _reading(tmp_path, "During the Holocene the river occupied its Late-Glacial valley.",
+                                "Where did the river flow during the Holocene?")
+    given = {ev.text[s.start:s.end]: ev.text[slice(*answer_extent(ev, s))] for _, ev, s, _ in ranked}
+    assert given["its Late-Glacial valley"] == "Late-Glacial valley"
+    assert all(given[t] == t for t in given if not t.startswith("its "))
+
+
+@pytest.mark.parametrize(("text", "question", "phrase", "answer"), [
+    ("The river flows around the famous rock Lorelei.", "What is the famous rock called that the river "
+     "flows around?", "the famous rock Lorelei", "Lorelei"),
+    ("The monks were known for the tradition of singing.", "What tradition were the monks known for?",
+     "the tradition of singing", "singing"),
+    ("The monks founded a Latin monastery.", "What monastery did the monks found?", "a Latin monastery",
+     "a Latin monastery"),
+])
+def test_a_phrase_is_answered_past_the_question_s_words_before_the_name_it_gives(tmp_path, text, question,
+                                                                                   phrase, answer):
+    """The question gives the kind ("the famous rock", "the tradition of"), the rest names it; a kind
+    the question gives after the answer's words stays ("a Latin monastery", not "Latin")."""
+    from qa.answering.reader import answer_extent
+    from qa.engine import Engine
+
+    (tmp_path / "probe.txt").write_text(f"Probe\n\n{text}\n", encoding="utf-8")
+    engine = Engine.from_corpus(tmp_path)
+    _, asked, _, evidence = engine.prepare(question)
+    span = next(s for s in evidence[0].spans if s.text == phrase)
+    assert evidence[0].text[slice(*answer_extent(evidence[0], span, asked))] == answer
+
+
+def test_an_answer_never_opens_a_quotation_or_a_bracket_it_does_not_close(tmp_path):
+    """The parse's phrases may end inside a quotation or a bracket ('Viking"', "geography (1st century"):
+    the answer given leaves the stray mark out, or stops before the bracket."""
+    from qa.answering.reader import answer_extent
+
+    evidence, _ = _reading(tmp_path, "It was adapted in Roman-era geography (1st century BC) as Rhenus, "
+                                     "to mean \"Norseman, Viking\". The aim was \"natural borders\" on the "
+                                     "river.",
+                           "How was it adapted, and what was the aim on the river?")
+
+    def balanced(text: str) -> bool:
+        return text.count('"') % 2 == 0 and text.count("(") == text.count(")")
+
+    spans = [(ev, s) for ev in evidence for s in ev.spans + ev.reasons + ev.manners]
+    assert any(not balanced(s.text) for _, s in spans)
+    assert all(balanced(ev.text[slice(*answer_extent(ev, s))]) for ev, s in spans)
+    given = {s.text: ev.text[slice(*answer_extent(ev, s))] for ev, s in spans}
+    assert given['to mean "Norseman'] == 'to mean "Norseman, Viking"'  # on to the mark that closes it

@@ -95,13 +95,13 @@ def _logit_loss(groups: list[tuple[np.ndarray, int]], w: np.ndarray, l2: float) 
 
 
 def examples(engine, questions, reader: reading.Reader):
-    """Per question: (question, [(features, F1 of the span)]) over its candidates, best-scored first."""
+    """Per question: (question, its type and terms, its candidates best-scored first, each one's F1)."""
     out = []
     for q in questions:
         qtype, asked, noun, evidence = engine.prepare(q.question)
         cands = reader.candidates(qtype, asked, noun, evidence) if evidence else []
-        out.append((q, qtype, cands, [squad.scores(q, ev.text[s.start:s.end])[1] if q.answerable else 0.0
-                                      for _, ev, s, _ in cands]))
+        f1s = [squad.scores(q, ev.text[s.start:s.end])[1] if q.answerable else 0.0 for _, ev, s, _ in cands]
+        out.append((q, qtype, asked, cands, f1s))
     return out
 
 
@@ -120,14 +120,14 @@ def fit(engine, questions) -> dict:
     neutral = reading.Reader.neutral()
     data = examples(engine, questions, neutral)
     groups = [(np.array([x for _, _, _, x in cands]), int(np.argmax(f1s)))
-              for q, _, cands, f1s in data if q.answerable and cands and max(f1s) >= RIGHT_F1]
+              for q, _, _, cands, f1s in data if q.answerable and cands and max(f1s) >= RIGHT_F1]
     w = conditional_logit(groups)
     weights = {name: round(float(v), DIGITS) + 0.0 for name, v in zip(reading.FEATURES, w, strict=True)}
     scorer = reading.Reader({"weights": weights,
                              "calibration": dict.fromkeys(reading.CONFIDENCE_FEATURES, 0.0),
                              "threshold": 0.0})
     tops, labels, f1_of_top, answerable, withheld = [], [], [], [], []
-    for q, qtype, cands, f1s in data:
+    for q, qtype, asked, cands, f1s in data:
         if not cands or qtype.kind in reading.CLAUSE_KINDS:  # none, or answered yes/no (polarity.py)
             continue
         scored = sorted((((reading._dot(scorer.weights, x), ev, s, x), f)
@@ -135,9 +135,9 @@ def fit(engine, questions) -> dict:
         ranked = [c for c, _ in scored]
         tops.append(scorer.confidence_features(qtype, ranked))
         withheld.append(bool(reading.withheld(qtype, ranked[0][1], ranked[0][2])))
-        # scored as the answer given: the best candidate widened to the whole name it is part of
+        # scored as the answer given: the best candidate's extent as the reader answers it
         _, ev, span, _ = ranked[0]
-        start, end = reading.answer_extent(ev, span)
+        start, end = reading.answer_extent(ev, span, asked, qtype.kind)
         f1 = squad.scores(q, ev.text[start:end])[1] if q.answerable else 0.0
         labels.append(q.answerable and f1 >= RIGHT_F1)
         f1_of_top.append(f1)
