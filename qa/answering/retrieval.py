@@ -4,7 +4,6 @@ and role labels and document prior, handed to ``rank.rerank``; the engine's per-
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import numpy as np
 
@@ -126,14 +125,16 @@ class Retriever:
             spans = self._labelled[passage] = [s for s in self.spans[passage] if s.label]
         return spans
 
-    def matched_tokens(self, hit) -> Iterator[int]:
-        """The tokens holding the hit's terms (for a pronoun's term, the pronoun), in the passage's order."""
+    def matched_tokens(self, hit) -> list[int]:
+        """The tokens holding the hit's terms (for a pronoun's term, the pronoun), in the passage's order
+        (a list: cheaper than a generator to make a set of)."""
         pairs = self._tokens.get(hit.passage)
         if pairs is None:
             at = self.token_at[hit.passage]
             pairs = self._tokens[hit.passage] = [(t, at[s]) for t, s, _ in self.passage_terms[hit.passage]
                                                  if s in at]
-        return (i for t, i in pairs if t in hit.terms)
+        terms = hit.terms
+        return [i for t, i in pairs if t in terms]
 
     def referred_weight(self, hit: Ranked) -> float:
         """The BM25 weight of the hit's matched terms that its passage holds only through a pronoun."""
