@@ -153,12 +153,17 @@ class Index:
         self._terms = terms  # each term's vocabulary id, ascending
         self._vocab = _table(terms, vocabulary, earlier)
         self._start = array("q", np.concatenate([[0], np.cumsum(df)]).astype(np.int64).tobytes())
-        self._docs = doc.astype(np.int32, copy=False)
+        # the postings' passages and weights live in arrays that numpy views without a copy: a lookup
+        # of one posting (bisect, explanations) reads plain ints and floats, not numpy scalars
+        self._doc_ids = array("i", [0]) * len(doc)
+        self._docs = np.frombuffer(self._doc_ids, dtype=np.intc)
+        self._docs[:] = doc
         del doc
         self._model, idf = idf_model(variant, list(self._vocab), df, n,
                                      int(lengths.sum()) / n if n else 0.0, k1, b)
         self._idf = array("d", idf.tobytes())
-        self._weights = np.empty(len(tf))
+        self._weight_list = array("d", [0.0]) * len(tf)
+        self._weights = np.frombuffer(self._weight_list, dtype=np.float64)
         term_idf = np.repeat(idf, df)
         means = _group_means(lengths, groups) if groups is not None else None
         with np.errstate(all="ignore"):
@@ -169,12 +174,6 @@ class Index:
                                               lengths[units], None if means is None else means[units])
         del term_idf
         self._tf = tf.astype(np.min_scalar_type(int(tf.max()) if len(tf) else 0), copy=False)
-        # the postings' passages and weights in arrays that numpy views without a copy: a lookup of
-        # one posting (bisect, explanations) reads plain ints and floats, not numpy scalars
-        self._doc_ids = array("i", self._docs.tobytes())
-        self._docs = np.frombuffer(self._doc_ids, dtype=np.int32)
-        self._weight_list = array("d", self._weights.tobytes())
-        self._weights = np.frombuffer(self._weight_list, dtype=np.float64)
         absent = idf * (self._model.delta + 0.0) if variant == "plus" else np.zeros(len(idf))
         self._absent = array("d", absent.tobytes())
         self._best = array("d", np.maximum(np.maximum.reduceat(self._weights, self._start[:-1]),
