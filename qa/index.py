@@ -22,7 +22,9 @@ BOUND_MARGIN = 1e-9  # relative slack for summing in another order than the scor
 DENSE_MAX = 1 << 15  # up to this many passages one score array per query beats MaxScore's rounds
 BUILD_CHUNK = 1 << 18  # postings weighed at once: small temporaries, little heap left behind
 SMALL_QUERY = 256  # up to this many postings a plain Python loop beats numpy's per-call overhead
-BISECT_MAX = 8  # up to this many passages looked up at once, bisect beats numpy's searchsorted (measured)
+# up to this many binary-search steps (passages x log2 of the term's postings) bisect beats numpy's
+# searchsorted (measured: 32 passages of a term in 31 postings, 8 of one in a million)
+BISECT_STEPS = 160
 
 
 class BM25Lucene(BM25Okapi):
@@ -151,12 +153,17 @@ class Index:
         self._terms = terms  # each term's vocabulary id, ascending
         self._vocab = _table(terms, vocabulary, earlier)
         self._start = array("q", np.concatenate([[0], np.cumsum(df)]).astype(np.int64).tobytes())
-        self._docs = doc.astype(np.int32, copy=False)
+        # the postings' passages and weights live in arrays that numpy views without a copy: a lookup
+        # of one posting (bisect, explanations) reads plain ints and floats, not numpy scalars
+        self._doc_ids = array("i", [0]) * len(doc)
+        self._docs = np.frombuffer(self._doc_ids, dtype=np.intc)
+        self._docs[:] = doc
         del doc
         self._model, idf = idf_model(variant, list(self._vocab), df, n,
                                      int(lengths.sum()) / n if n else 0.0, k1, b)
         self._idf = array("d", idf.tobytes())
-        self._weights = np.empty(len(tf))
+        self._weight_list = array("d", [0.0]) * len(tf)
+        self._weights = np.frombuffer(self._weight_list, dtype=np.float64)
         term_idf = np.repeat(idf, df)
         means = _group_means(lengths, groups) if groups is not None else None
         with np.errstate(all="ignore"):
@@ -258,28 +265,30 @@ class Index:
         if t is None:
             return 0.0, 0, 0.0
         lo, hi = self._start[t], self._start[t + 1]
-        pos = bisect_left(self._docs, passage, lo, hi)
-        if pos < hi and self._docs[pos] == passage:
-            return float(self._weights[pos]), int(self._tf[pos]), self._idf[t]
+        docs = self._doc_ids
+        pos = bisect_left(docs, passage, lo, hi)
+        if pos < hi and docs[pos] == passage:
+            return self._weight_list[pos], int(self._tf[pos]), self._idf[t]
         return self._absent[t], 0, self._idf[t]
 
     def held_weights(self, term: str, passages: list[int]) -> list[float]:
         """The weight ``term`` adds to each of ``passages`` (sorted or not) that holds it, else 0;
-        a negative passage id holds nothing. Up to BISECT_MAX passages a plain binary search each
-        (a pronoun's terms are weighed one passage at a time), beyond it numpy's, converted once."""
+        a negative passage id holds nothing. Up to BISECT_STEPS a plain binary search each (a pronoun's
+        terms are weighed one passage at a time), beyond them numpy's, converted once."""
         t = self._vocab.get(term)
         if t is None:
             return [0.0] * len(passages)
         lo, hi = self._start[t], self._start[t + 1]
-        docs, weights = self._docs, self._weights
-        if len(passages) <= BISECT_MAX:
-            return [float(weights[k]) if p >= 0 and k < hi and docs[k] == p else 0.0
+        if len(passages) * (hi - lo).bit_length() <= BISECT_STEPS:
+            docs, weights = self._doc_ids, self._weight_list
+            return [weights[k] if p >= 0 and k < hi and docs[k] == p else 0.0
                     for p, k in zip(passages, [bisect_left(docs, p, lo, hi) for p in passages], strict=True)]
+        docs = self._docs
         at = docs[lo:hi].searchsorted(passages)
         at += lo
         np.minimum(at, hi - 1, out=at)  # past the last posting: that one, which is not the passage
         return [w if p >= 0 and d == p else 0.0
-                for p, d, w in zip(passages, docs[at].tolist(), weights[at].tolist(), strict=True)]
+                for p, d, w in zip(passages, docs[at].tolist(), self._weights[at].tolist(), strict=True)]
 
     def _lookup(self, t: int, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Whether each of ``docs`` holds term ``t``, and where its posting is (where it does)."""

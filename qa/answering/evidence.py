@@ -4,7 +4,7 @@ passage an answer may be read from (its coverage, candidates with their rarity, 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 
 from ..index import Index
@@ -28,7 +28,7 @@ class EvidenceBuilder:
     def __init__(self, passages: list[Passage], index: Index, analyzer: Analyzer, document_count: int,
                  title_terms: dict[str, frozenset[str]], titled: dict[str, set[str]], token_terms: list,
                  words: list, pools: dict[str, list[list[Span]]],
-                 matched_tokens: Callable[[Ranked], Iterator[int]]):
+                 matched_tokens: Callable[[Ranked], list[int]]):
         """``titled``: the documents each title term names; ``pools``: each passage's candidates of
         every kind (entities and phrases, reasons for why?, manners for how?); ``matched_tokens``: the
         tokens of a ranked passage that hold its matched terms (``Retriever.matched_tokens``)."""

@@ -83,7 +83,7 @@ def rerank(ranked: list[Ranked], referred: Callable[[Ranked], float] | None = No
     pronoun (``referred``), so the sentence naming the subject outright wins, then to the earlier one."""
     scores = [r.score for r in ranked]  # a property: read once, not once to count ties and again to sort
     if referred is None or len(set(scores)) == len(scores):  # no tie to break
-        return [r for *_, r in sorted((-s, 0.0, r.passage, r) for s, r in zip(scores, ranked, strict=True))]
+        return [t[2] for t in sorted([(-s, r.passage, r) for s, r in zip(scores, ranked, strict=True)])]
     tied = Counter(scores)
-    return [r for *_, r in sorted((-s, referred(r) if tied[s] > 1 else 0.0, r.passage, r)
-                                  for s, r in zip(scores, ranked, strict=True))]
+    return [t[3] for t in sorted([(-s, referred(r) if tied[s] > 1 else 0.0, r.passage, r)
+                                  for s, r in zip(scores, ranked, strict=True)])]

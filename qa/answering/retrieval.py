@@ -4,7 +4,6 @@ and role labels and document prior, handed to ``rank.rerank``; the engine's per-
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import numpy as np
 
@@ -50,7 +49,7 @@ class Retriever:
         # per passage, made the first time it is ranked: its entities' labels, so that a passage with
         # none of the asked kind is passed over at once, and the terms it holds only through a pronoun
         self._labels: dict[int, frozenset[str]] = {}
-        self._referred: dict[int, frozenset[str]] = {}
+        self._referred: dict[int, dict[str, float]] = {}  # with their BM25 weight there
         self._tokens: dict[int, list[tuple[str, int]]] = {}  # and (term, token) of its tokens' terms
         self._labelled: dict[int, list[Span]] = {}  # and its candidates with a label
 
@@ -126,24 +125,28 @@ class Retriever:
             spans = self._labelled[passage] = [s for s in self.spans[passage] if s.label]
         return spans
 
-    def matched_tokens(self, hit) -> Iterator[int]:
-        """The tokens holding the hit's terms (for a pronoun's term, the pronoun), in the passage's order."""
+    def matched_tokens(self, hit) -> list[int]:
+        """The tokens holding the hit's terms (for a pronoun's term, the pronoun), in the passage's order
+        (a list: cheaper than a generator to make a set of)."""
         pairs = self._tokens.get(hit.passage)
         if pairs is None:
             at = self.token_at[hit.passage]
             pairs = self._tokens[hit.passage] = [(t, at[s]) for t, s, _ in self.passage_terms[hit.passage]
                                                  if s in at]
-        return (i for t, i in pairs if t in hit.terms)
+        terms = hit.terms
+        return [i for t, i in pairs if t in terms]
 
     def referred_weight(self, hit: Ranked) -> float:
         """The BM25 weight of the hit's matched terms that its passage holds only through a pronoun."""
         only = self._referred.get(hit.passage)
         if only is None:
-            only = self._referred[hit.passage] = frozenset(
-                t for t, _, _ in self.passage_terms[hit.passage]).difference(self.token_terms[hit.passage])
+            held = frozenset(t for t, _, _ in self.passage_terms[hit.passage]).difference(
+                self.token_terms[hit.passage])
+            only = self._referred[hit.passage] = {t: self.index.held_weights(t, [hit.passage])[0]
+                                                  for t in held}
         if not only:
             return 0.0
-        return sum((self.index.held_weights(t, [hit.passage])[0] for t in hit.terms if t in only), 0.0)
+        return sum((only[t] for t in hit.terms if t in only), 0.0)
 
     def context(self, terms: list[str], found: list) -> list[tuple[float, tuple[str, ...]]]:
         """Each hit's credit for the question terms it lacks that the sentence before it holds (a share
