@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .answering.manners import manners
-from .answering.reader import spans_of
 from .answering.reasons import reasons
+from .answering.spans import spans_of
 from .corpus import Document
 from .index import Vocabulary
 from .nlp import Analyzer

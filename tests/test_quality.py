@@ -224,16 +224,16 @@ CEILINGS = {
 # unanswerable question and one wrong answer ("King" of "killing King Harold II") withheld, none right;
 # refitted: F1 60.77 -> 60.91, EM 58.36 -> 58.50, NoAns 82.8 -> 83.1, precision 0.600 -> 0.604 (283
 # answered), gap 0.099 -> 0.082; held-out F1 53.3, top right 198; Eitingon and Curie unchanged.
-# A number answered with the unit it counts ("400" of "400 m wide" -> "400 m"; reader._with_unit, a
+# A number answered with the unit it counts ("400" of "400 m wide" -> "400 m"; extent._with_unit, a
 # noun WordNet classes as a quantity), the model unchanged: 2 answers improve, none worsens; F1 59.35 ->
 # 59.45, EM 56.94 -> 57.22, HasAns 42.50 -> 42.67; held-out F1 52.4 -> 52.5 (198 top candidates right);
 # Eitingon and Curie unchanged. A number the tokeniser tags as punctuation ("~11,700") taken back into
-# the phrase it depends on ("years ago" -> "~11,700 years ago"; reader._with_number): 2 more, F1 59.51,
+# the phrase it depends on ("years ago" -> "~11,700 years ago"; extent._with_number): 2 more, F1 59.51,
 # EM 57.51, HasAns 42.77; held-out F1 52.5 (198). A phrase answered without a possessive or
-# demonstrative determiner ("its Late-Glacial valley" -> "Late-Glacial valley"; reader._without_determiner):
+# demonstrative determiner ("its Late-Glacial valley" -> "Late-Glacial valley"; extent._without_determiner):
 # 3 more, F1 59.56, EM 57.65, HasAns 42.88. The answer past the question's words before the name or
 # "of" phrase it gives ("the famous rock Lorelei" -> "Lorelei", "the tradition of singing" -> "singing";
-# reader._named_after_asked): 2 more, F1 59.70, EM 57.93, HasAns 43.14; held-out F1 52.6 (198).
+# extent._named_after_asked): 2 more, F1 59.70, EM 57.93, HasAns 43.14; held-out F1 52.6 (198).
 # Both together (h50's rules with h51's extents, the model refitted unchanged): F1 61.26, EM 59.49,
 # HasAns 43.14, NoAns 83.1, precision 0.604 (283 answered), gap 0.082; held-out F1 53.5, top right 198.
 SQUAD_FLOORS = {"f1": 61.260, "exact": 59.489, "HasAns_f1": 43.135, "NoAns_f1": 83.124, "hit1": 0.755,

@@ -11,15 +11,14 @@ from qa.answering.reader import (
     FAR,
     FEATURES,
     WINDOW,
-    Evidence,
     Nearness,
     Reader,
     Reason,
     _hops,
     features,
     load_model,
-    spans_of,
 )
+from qa.answering.spans import Evidence, spans_of
 
 WHEN = QuestionType("when", ("DATE", "TIME"))
 WHAT = QuestionType("what", ())
@@ -440,7 +439,7 @@ def test_a_lone_proper_noun_is_widened_to_the_run_of_proper_nouns_it_stands_in(t
 def test_a_number_is_answered_with_the_unit_it_counts(tmp_path):
     """The recogniser gives "400" of "400 m" as the number: the answer is "400 m", a count of people
     stays a number alone (the unit is a noun WordNet classes as a quantity; "people" is not one)."""
-    from qa.answering.reader import answer_extent
+    from qa.answering.extent import answer_extent
 
     evidence, ranked = _reading(tmp_path, "The river has an average width of 400 m near the border. "
                                           "The town had 400 people in 1900.",
@@ -457,7 +456,7 @@ def test_a_number_is_answered_with_the_unit_it_counts(tmp_path):
 def test_a_number_the_tokeniser_left_out_of_a_date_is_given_with_it(tmp_path):
     """spaCy tokenises "~11,700" as punctuation and the recogniser's date is "years ago": the answer
     takes the number back, as the parse hangs it on the date."""
-    from qa.answering.reader import answer_extent
+    from qa.answering.extent import answer_extent
 
     evidence, _ = _reading(tmp_path, "At the begin of the Holocene (~11,700 years ago), the river occupied "
                                      "its valley.", "When did the river occupy its valley?")
@@ -471,7 +470,7 @@ def test_a_number_the_tokeniser_left_out_of_a_date_is_given_with_it(tmp_path):
 def test_a_phrase_is_answered_without_its_possessive_or_demonstrative_determiner(tmp_path):
     """"its Late-Glacial valley" is answered "Late-Glacial valley", as "the valley" would be "valley" in
     SQuAD's scoring; a name keeps every word the recogniser gave it."""
-    from qa.answering.reader import answer_extent
+    from qa.answering.extent import answer_extent
 
     evidence, ranked = _reading(tmp_path, "During the Holocene the river occupied its Late-Glacial valley.",
                                 "Where did the river flow during the Holocene?")
@@ -492,7 +491,7 @@ def test_a_phrase_is_answered_past_the_question_s_words_before_the_name_it_gives
                                                                                    phrase, answer):
     """The question gives the kind ("the famous rock", "the tradition of"), the rest names it; a kind
     the question gives after the answer's words stays ("a Latin monastery", not "Latin")."""
-    from qa.answering.reader import answer_extent
+    from qa.answering.extent import answer_extent
     from qa.engine import Engine
 
     (tmp_path / "probe.txt").write_text(f"Probe\n\n{text}\n", encoding="utf-8")
@@ -505,7 +504,7 @@ def test_a_phrase_is_answered_past_the_question_s_words_before_the_name_it_gives
 def test_an_answer_never_opens_a_quotation_or_a_bracket_it_does_not_close(tmp_path):
     """The parse's phrases may end inside a quotation or a bracket ('Viking"', "geography (1st century"):
     the answer given leaves the stray mark out, or stops before the bracket."""
-    from qa.answering.reader import answer_extent
+    from qa.answering.extent import answer_extent
 
     evidence, _ = _reading(tmp_path, "It was adapted in Roman-era geography (1st century BC) as Rhenus, "
                                      "to mean \"Norseman, Viking\". The aim was \"natural borders\" on the "

@@ -13,7 +13,8 @@ from ..passages import Passage
 from . import events
 from .answer import TOP_PASSAGES
 from .rank import Ranked
-from .reader import Evidence, Span, phrase_terms, tree_neighbours
+from .reader import tree_neighbours
+from .spans import Evidence, Span, phrase_terms
 
 # the least document share (rank.py) a passage's document needs for an answer to be read from it: 1 reads
 # from the best-matching document only, as DrQA reads the top documents; measured on SQuAD dev F1:
@@ -119,7 +120,7 @@ class EvidenceBuilder:
         return tree
 
     def _phrase_terms(self, passage: int, n: int) -> list[frozenset[str]]:
-        """Each token's terms of the phrase holding it (``reader.phrase_terms``), made the first time."""
+        """Each token's terms of the phrase holding it (``spans.phrase_terms``), made the first time."""
         terms = self._phrases.get(passage)
         if terms is None:
             terms = self._phrases[passage] = phrase_terms(self.rare(passage), n)

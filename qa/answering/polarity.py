@@ -43,7 +43,7 @@ class Verdict:
     """"yes" or "no", the passage it is read from, and the characters it rests on there."""
 
     text: str
-    evidence: object  # reader.Evidence
+    evidence: object  # spans.Evidence
     start: int
     end: int
 

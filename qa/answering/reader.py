@@ -2,7 +2,7 @@
 calibrated probability of being right; below the threshold, an abstention with its reason.
 
 Candidates are the passage's named entities and the phrases its parse gave at index time
-(``qa.syntax``). Each is described by general features (the kind of answer the question asks for,
+(``spans``), answered with the extent ``extent`` gives. Each is described by general features (the kind of answer the question asks for,
 words not already in the question, closeness in words and in the parse to the question's matched
 words, the passage's rank and match), scored by a logistic model and calibrated by a second one,
 both fitted on the SQuAD 2.0 development articles by ``python -m qa.evaluation.fit`` into
@@ -11,20 +11,21 @@ both fitted on the SQuAD 2.0 development articles by ``python -m qa.evaluation.f
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import json
 import math
 import operator
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from . import contradiction, events, kinds, opposites, particles, polarity
+from . import contradiction, events, kinds, opposites, polarity
 from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, YES_NO, Answer, QuestionType, fits
+from .extent import QUOTES, answer_extent, shortened
 from .roles import clause, fills_asked_role
+from .spans import SUBJECT, Evidence, Span
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
 # The share of questions users ask that the article can answer, which the confidence assumes. The
@@ -36,7 +37,6 @@ WHY_DETAIL = "no reason given with 'because' or 'due to', nor a purpose with 'to
 HOW_DETAIL = "no manner given with 'by', 'through' or 'with', a manner adverb or a passive's predicate"
 DETAILS = {"why": WHY_DETAIL, "how": HOW_DETAIL}  # what was looked for when nothing was found
 CLAUSE_KINDS = frozenset({"yes_no"})  # its answer is yes or no, not a candidate: left out of the fit
-SUBJECT = frozenset({"nsubj", "nsubjpass", "csubj"})
 OBJECT = frozenset({"dobj", "pobj", "attr", "appos", "oprd", "dative"})
 COPULA_ROLES = frozenset({"attr", "appos", "nsubj", "nsubjpass", "acomp"})  # what "X is Y" names
 VERBS = frozenset({"VERB", "AUX"})
@@ -54,10 +54,6 @@ ASKS_NAME = frozenset({"called", "known", "named", "name", "names", "term", "ter
 INTRODUCE_NAME = frozenset({"called", "named", "termed", "dubbed", "nicknamed", "so-called", "titled"})
 AS_NAME = frozenset({"known", "referred", "designated", "described", "styled"})  # "... as X"
 BESIDES = frozenset({"other", "else", "besides", "another", "apart", "except"})  # "what other river?"
-# English possessive and demonstrative determiners ("its valley", "this sea"): an answer leaves them
-# out as it leaves out "the" and "a"
-DETERMINERS = frozenset({"its", "their", "his", "her", "our", "my", "your", "this", "that", "these", "those"})
-QUOTES = frozenset("\"'“”‘’«»")
 WINDOW = 4  # words either side of a candidate where question words count as around it
 # the calibration's log-odds z, then the probability shown: sigmoid(scale * z + shift), Platt's scaling
 # refitted on the answers given (``qa.evaluation.fit.recalibrated``); identity when a model has none
@@ -77,49 +73,6 @@ class Reason(Enum):
 
 
 @dataclass(frozen=True)
-class Span:
-    """A candidate answer in a passage: character and token extent, parse head, entity label, terms."""
-
-    text: str
-    start: int
-    end: int
-    first: int
-    last: int
-    head: int
-    label: str | None
-    terms: frozenset[str]
-    rarity: float = 0.0  # mean idf of its terms as a share of the highest idf: specific vs common words
-    aside: bool = False  # in apposition, in brackets or between commas: naming what it stands beside
-    doer: bool = False  # its head is the doer of its verb (subject, or a passive's "by X")
-    within: str | None = None  # a phrase's: the label of the entity it lies inside ("October" of a DATE)
-
-    @property
-    def log_length(self) -> float:
-        return math.log1p(self.last - self.first + 1)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One ranked passage as the reader sees it."""
-
-    rank: int
-    score: float
-    coverage: float  # idf-weighted share of the question's terms the passage holds
-    text: str
-    spans: list[Span]
-    arcs: list  # of syntax.Arc
-    matched: frozenset[int]  # token indexes holding a question term
-    token_terms: list  # each token's search term, or None
-    words: tuple[str, ...] = ()  # each token's lower-case text (prepositions are stop words: no term)
-    title: frozenset[str] = frozenset()  # the terms of the passage's document title
-    reasons: list[Span] = field(default_factory=list)  # phrases giving a reason or purpose (why?)
-    manners: list[Span] = field(default_factory=list)  # phrases saying how something was done (how?)
-    tokens: list = field(default_factory=list)  # each token's (start, end, ...) in the text (yes/no)
-    neighbours: list | None = None  # ``tree_neighbours(arcs)``, when the caller keeps them per passage
-    phrase_terms: list | None = None  # ``phrase_terms(spans, ...)``, when the caller keeps them per passage
-
-
-@dataclass(frozen=True)
 class Reading:
     answer: Answer | None
     reason: Reason | None
@@ -133,167 +86,6 @@ class Reading:
         if not self.detail:
             return text
         return text.removesuffix(".") + f" ({self.detail})" + ("." if text.endswith(".") else "")
-
-
-def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Span]:
-    """Every candidate of one passage (entities first, then parse phrases of other extents); their
-    rarity depends on the whole corpus, so it is set when one is read (``EvidenceBuilder.rare``)."""
-    out, seen = [], set()
-
-    def span(start: int, end: int, first: int, last: int, label: str | None,
-             within: str | None = None) -> Span:
-        return _span(text, arcs, token_terms, start, end, first, last, label, within)
-
-    extents = []
-    if entities and arcs:
-        starts, ends = [s for s, _, _, _ in tokens], [t for _, t, _, _ in tokens]
-        for e in entities:
-            # the tokens it overlaps, a run of them: tokens are in order and apart
-            first, stop = bisect.bisect_right(ends, e.start), bisect.bisect_left(starts, e.end)
-            if first < stop:
-                out.append(span(e.start, e.end, first, stop - 1, e.label))
-                seen.add((tokens[first][0], tokens[stop - 1][1]))
-                extents.append((e.start, e.end, e.label))
-    for first, last in phrases:
-        start, end = tokens[first][0], tokens[last][1]
-        if (start, end) not in seen and any(token_terms[first:last + 1]):
-            within = next((label for s, e, label in extents if s <= start and end <= e), None)
-            out.append(span(start, end, first, last, None, within))
-            seen.add((start, end))
-    return out
-
-
-def _span(text: str, arcs, token_terms, start: int, end: int, first: int, last: int, label: str | None,
-          within: str | None = None) -> Span:
-    """The candidate over tokens [first, last] (characters [start, end)), its head read off the parse."""
-    head = next((i for i in range(first, last + 1)
-                 if not first <= arcs[i][2] <= last or arcs[i][2] == i), last)
-    words = frozenset(t for t in token_terms[first:last + 1] if t)
-    aside = arcs[head][1] == "appos" or _bracketed(text, start, end)
-    return Span(text[start:end], start, end, first, last, head, label, words, aside=aside,
-                doer=_subject_like(arcs, head), within=within)
-
-
-def trimmed(ev: Evidence, span: Span, asked: frozenset[str]) -> Span | None:
-    """The phrase without the question's words at its edges ("the famous rock Lorelei" for "What is the
-    famous rock ...?" -> "Lorelei", "the 11th century" for "In what century ...?" -> "11th"): a SQuAD
-    answer is the shortest span that answers, and what the question already says answers nothing."""
-    if span.label is not None or span.terms.isdisjoint(asked) or span.terms <= asked or not ev.tokens:
-        return None
-    terms = ev.token_terms
-    first, last = span.first, span.last
-    while first < last and (terms[first] is None or terms[first] in asked):
-        first += 1
-    while last > first and (terms[last] is None or terms[last] in asked):
-        last -= 1
-    if (first, last) == (span.first, span.last):
-        return None
-    start, end = ev.tokens[first][0], ev.tokens[last][1]
-    return replace(_span(ev.text, ev.arcs, terms, start, end, first, last, None, span.within),
-                   rarity=span.rarity)
-
-
-def _shortened(ev: Evidence, asked: frozenset[str]) -> list[Span]:
-    """The passage's phrases ``trimmed`` of the question's words, each extent once and none already a
-    candidate."""
-    seen, out = {(s.start, s.end) for s in ev.spans}, []
-    for span in ev.spans:
-        short = trimmed(ev, span, asked)
-        if short is not None and (short.start, short.end) not in seen:
-            seen.add((short.start, short.end))
-            out.append(short)
-    return out
-
-
-def answer_extent(ev: Evidence, span: Span, asked: frozenset[str] = frozenset(),
-                  kind: str | None = None) -> tuple[int, int]:
-    """The character extent the candidate is answered with (``asked``: the question's terms, ``kind``:
-    its kind): widened to the whole name when it is part of one (``particles.whole_name``), past the
-    question's words before the name it gives (``_named_after_asked``) and, but for a reason or a
-    manner, which reads as a clause, past a determiner; the fit scores the same extent."""
-    if not ev.tokens or not ev.arcs:
-        return span.start, span.end
-    span = _named_after_asked(ev, span, asked)
-    first, last = particles.whole_name(ev.words, ev.text, ev.tokens, ev.arcs, span.first, span.last)
-    last = _with_unit(ev, span, last)
-    first = _with_number(ev, first, last)
-    if span.label is None and kind not in DETAILS:
-        first = _without_determiner(ev, first, last)
-    first, last = _balanced(ev.words, first, last)
-    return ev.tokens[first][0] if first != span.first else span.start, \
-        ev.tokens[last][1] if last != span.last else span.end
-
-
-def _named_after_asked(ev: Evidence, span: Span, asked: frozenset[str]) -> Span:
-    """The candidate past the question's words before a name or an "of" phrase ("the famous rock
-    Lorelei" for "What is the famous rock called?" -> "Lorelei", "the tradition of singing" for "What
-    tradition ...?" -> "singing"): the question gives the kind, the rest names it."""
-    short = trimmed(ev, span, asked) if asked else None
-    if short is not None and short.last == span.last and (
-            ev.arcs[short.head][0] == "PROPN" or ev.words[short.first - 1] == "of"):
-        return short
-    return span
-
-
-OPENERS = {"(": ")", "[": "]"}
-MAX_QUOTED_WIDENING = 6  # tokens an answer is widened over to the quotation mark that closes its own
-
-
-def _balanced(words: tuple[str, ...], first: int, last: int) -> tuple[int, int]:
-    """The extent without a stray quotation mark at its edge ('"natural borders' -> 'natural borders'),
-    on to the mark closing one it opens ('to mean "Norseman' -> 'to mean "Norseman, Viking"'), and cut
-    before a bracket it does not close ("geography (1st century BC" -> "geography")."""
-    marks = [j for j in range(first, last + 1) if words[j] in QUOTES]
-    if len(marks) % 2 and first < last:
-        if marks[0] == first:
-            first += 1
-        elif marks[-1] == last:
-            last -= 1
-        else:
-            closing = next((j for j in range(last + 1, min(len(words), last + 1 + MAX_QUOTED_WIDENING))
-                            if words[j] in QUOTES), None)
-            last = closing if closing is not None else last
-    for j in range(first + 1, last + 1):
-        if words[j] in OPENERS and OPENERS[words[j]] not in words[j + 1:last + 1]:
-            last = _before(words, first, j)
-            break
-    return first, last
-
-
-def _before(words: tuple[str, ...], first: int, j: int) -> int:
-    """The last token before ``j`` but the commas and semicolons that end there."""
-    last = j - 1
-    while last > first and words[last] in (",", ";", ":"):
-        last -= 1
-    return last
-
-
-def _without_determiner(ev: Evidence, first: int, last: int) -> int:
-    """The first token of a phrase past a possessive or demonstrative determiner ("its valley" ->
-    "valley"): what it says, the passage's context says, as with "the" and "a"."""
-    while first < last and ev.words[first] in DETERMINERS and ev.arcs[first][1] in ("poss", "det"):
-        first += 1
-    return first
-
-
-def _with_unit(ev: Evidence, span: Span, last: int) -> int:
-    """The last token of a number widened over the unit it counts ("400" of "400 m" -> "400 m"): the
-    number alone leaves out what it measures; a unit is a noun WordNet classes as a quantity."""
-    after = last + 1
-    if (span.label == "CARDINAL" and after < len(ev.arcs) and ev.arcs[last][2] == after
-            and ev.arcs[after][0] in ("NOUN", "PROPN") and kinds.kind(ev.words[after]) == "quantity"):
-        return after
-    return last
-
-
-def _with_number(ev: Evidence, first: int, last: int) -> int:
-    """The first token of a phrase widened over a number the tokeniser left out of it, one that holds
-    a digit and depends on the phrase ("~11,700" of "~11,700 years ago", tagged as punctuation)."""
-    before = first - 1
-    if (before >= 0 and first <= ev.arcs[before][2] <= last and ev.arcs[before][0] != "NUM"
-            and any(c.isdigit() for c in ev.words[before])):
-        return before
-    return first
 
 
 def _chain(arcs, a: int) -> dict[int, int]:
@@ -525,26 +317,6 @@ def _core_role(arcs, i: int) -> tuple[str, int] | None:
     return None
 
 
-def _subject_like(arcs, head: int) -> bool:
-    """Whether the token is the doer of its verb: its subject, or the agent of a passive ("by X"), or
-    in apposition to one ("the head of the services, Lavrentiy Beria, issued ...")."""
-    while arcs[head][1] == "appos" and arcs[head][2] != head:
-        head = arcs[head][2]
-    if arcs[head][1] in SUBJECT:
-        return True
-    governor = arcs[head][2]
-    return arcs[head][1] == "pobj" and arcs[governor][1] == "agent"
-
-
-def _bracketed(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] stands in brackets or between commas, as an aside naming something."""
-    while start > 0 and text[start - 1].isspace():  # as text[:start].rstrip(), without the copy
-        start -= 1
-    while end < len(text) and text[end].isspace():
-        end += 1
-    return (text[start - 1:start], text[end:end + 1]) in (("(", ")"), (",", ","))
-
-
 def _beside(ev: Evidence, span: Span, head: int) -> set:
     """The terms of the phrase the span's head hangs on and of the two words either side of it."""
     around = ev.token_terms[max(0, span.first - 2):span.first] + ev.token_terms[span.last + 1:span.last + 3]
@@ -555,18 +327,6 @@ def _terms_at(ev: Evidence, i: int) -> frozenset[str]:
     if ev.phrase_terms is not None:
         return ev.phrase_terms[i] if i < len(ev.phrase_terms) else frozenset()
     return next((s.terms for s in ev.spans if s.first <= i <= s.last and s.label is None), frozenset())
-
-
-def phrase_terms(spans: list[Span], n: int) -> list[frozenset[str]]:
-    """Each of ``n`` tokens' terms of the first unlabelled phrase in ``spans`` that holds it (none:
-    empty): what ``_beside`` asks of every candidate, made once per passage instead."""
-    out: list[frozenset[str] | None] = [None] * n
-    for s in spans:
-        if s.label is None:
-            for i in range(s.first, min(s.last + 1, n)):
-                if out[i] is None:
-                    out[i] = s.terms
-    return [t if t is not None else frozenset() for t in out]
 
 
 def _dot(weights: list[float], x: list[float]) -> float:
@@ -649,7 +409,7 @@ class Reader:
             pool = ev.reasons if qtype.kind == "why" else ev.manners if qtype.kind == "how" else ev.spans
             near = Nearness.of(ev) if pool else None
             if pool is ev.spans:
-                pool = pool + _shortened(ev, asked)
+                pool = pool + shortened(ev, asked)
             for span in pool:
                 if span.terms and span.terms <= asked:
                     continue

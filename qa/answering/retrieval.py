@@ -12,8 +12,8 @@ from ..index import Index
 from ..passages import Passage
 from .answer import fits
 from .rank import CONTEXT_WEIGHT, Ranked, document_shares, rerank
-from .reader import Span
 from .roles import fills_asked_role
+from .spans import Span
 
 _WORD = re.compile(r"\w+")
 

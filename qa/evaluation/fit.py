@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ..answering import reader as reading
+from ..answering.extent import answer_extent
 from . import squad
 from .evaluate import RIGHT_F1
 
@@ -137,7 +138,7 @@ def fit(engine, questions) -> dict:
         withheld.append(bool(reading.withheld(qtype, ranked[0][1], ranked[0][2])))
         # scored as the answer given: the best candidate's extent as the reader answers it
         _, ev, span, _ = ranked[0]
-        start, end = reading.answer_extent(ev, span, asked, qtype.kind)
+        start, end = answer_extent(ev, span, asked, qtype.kind)
         f1 = squad.scores(q, ev.text[start:end])[1] if q.answerable else 0.0
         labels.append(q.answerable and f1 >= RIGHT_F1)
         f1_of_top.append(f1)
