@@ -388,3 +388,43 @@ def test_the_object_of_another_verb_is_no_answer_to_who_did_the_matched_one(avon
 def test_the_subject_of_the_matched_verb_is_read_as_before(avon):
     result = avon.ask("Who besieged Durres?", min_confidence=0.0)
     assert result.no_answer_code is None and result.answer.text == "Bohemond"
+
+
+SIBLINGS = """Sea of Tarn
+
+During the last cold phase the Welsh Channel, the Breton Channel and most of the Tarn Sea were dry land,
+because the sea level was about 120 m lower than today.
+
+The Pictish language was eventually absorbed into the Gaelic language of the settlers.
+"""
+
+
+@pytest.fixture(scope="module")
+def tarn(tmp_path_factory):
+    return _engine(tmp_path_factory, "tarn", SIBLINGS)
+
+
+@pytest.mark.parametrize(("question", "said", "asked"), [
+    ("What is the sea level of the Breton Channel?", "welsh", "breton"),
+    ("What is the sea level of the Welsh Channel?", "breton", "welsh"),
+])
+def test_a_candidate_naming_a_sibling_of_what_the_question_names_is_no_answer(tarn, question, said, asked):
+    _assert_withheld(tarn, question, f"says {said!r} 'channel' where the question says {asked!r} 'channel'")
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Besides the Breton Channel, what else was dry land?", "the Welsh Channel"),  # asks for a sibling
+    ("What language was absorbed into the Gaelic language?", "Pictish"),  # the asked noun is the sibling's
+])
+def test_a_sibling_the_question_asks_for_is_read_as_before(tarn, question, answer):
+    result = tarn.ask(question, min_confidence=0.0)
+    assert result.no_answer_code is None and answer in result.answer.text
+
+
+def test_a_question_reads_each_proper_modifier_and_the_word_after_it():
+    assert modifiers.proper_pairs("What is the sea level of the Irish Channel?") == (("irish", "channel"),)
+    assert modifiers.proper_pairs("What was absorbed into the Anglo-Norman language?") == (
+        ("norman", "language"),)
+    assert modifiers.proper_pairs("The Rhine and what other river drained the Alps?") == ()
+    asked = modifiers.proper_pairs("The Mediterranean Sea descends from what sea?")
+    assert ("mediterranean", "sea") not in asked

@@ -123,6 +123,7 @@ class QuestionType:
     event_terms: frozenset[str] = frozenset()  # the search terms of its wordings (``events``), once searched
     modifiers: tuple[tuple[str, str, bool], ...] = ()  # (modifier, noun, proper) pairs (``modifiers``)
     numbered: tuple[tuple[str, str], ...] = ()  # (name, Roman numeral) pairs: "Henry II" (``modifiers``)
+    proper: tuple[tuple[str, str], ...] = ()  # (proper modifier, word it modifies): "Irish Channel"
 
 
 YES_NO = "YES_NO"  # the label of a yes/no question's answer: "yes" or "no", not text of the passage
@@ -178,7 +179,8 @@ def classify(question: str) -> QuestionType:
                                     all(w in PREPOSITIONS for w in _WORD.findall(q[:wh.start()])),
                                     timed_event(after) if kind == "when" else None,
                                     modifiers=modifiers.in_question(question),
-                                    numbered=modifiers.numbered(question))
+                                    numbered=modifiers.numbered(question),
+                                    proper=modifiers.proper_pairs(question))
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES or first in NEGATIVE_AUXILIARIES:
         # "be" and a past participle after it make it passive ("Was she freed?")

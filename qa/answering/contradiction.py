@@ -66,6 +66,11 @@ def point_for_length(qtype: QuestionType, ev, span) -> str | None:
     return f"{span.text!r} names a point in time, not the length the question asks"
 
 
+def sibling_named(qtype: QuestionType, ev, span) -> str | None:
+    """The candidate's other proper modifier of a noun the question modifies (``modifiers``), or None."""
+    return modifiers.candidate_otherwise(qtype.proper, ev, span) if qtype.proper else None
+
+
 def kin_unnamed(asked, words) -> str | None:
     """A kinship noun of the question ``asked`` none of whose relation's terms, nor its converse's, is
     among the passage's ``words`` ("son": no "son", "daughter", "father", "mother", ...), or None."""
