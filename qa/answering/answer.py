@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import directions, modifiers, opposites, times
+from . import directions, modifiers, opposites, restated, times
 
 PLACE = ("GPE", "LOC", "FAC")
 NUMBER = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
@@ -124,6 +124,7 @@ class QuestionType:
     modifiers: tuple[tuple[str, str, bool], ...] = ()  # (modifier, noun, proper) pairs (``modifiers``)
     numbered: tuple[tuple[str, str], ...] = ()  # (name, Roman numeral) pairs: "Henry II" (``modifiers``)
     proper: tuple[tuple[str, str], ...] = ()  # (proper modifier, word it modifies): "Irish Channel"
+    phrases: frozenset[tuple[str, str]] = frozenset()  # its own two-word phrases (``restated.in_question``)
 
 
 YES_NO = "YES_NO"  # the label of a yes/no question's answer: "yes" or "no", not text of the passage
@@ -180,7 +181,8 @@ def classify(question: str) -> QuestionType:
                                     timed_event(after) if kind == "when" else None,
                                     modifiers=modifiers.in_question(question),
                                     numbered=modifiers.numbered(question),
-                                    proper=modifiers.proper_pairs(question))
+                                    proper=modifiers.proper_pairs(question),
+                                    phrases=restated.in_question(q))
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES or first in NEGATIVE_AUXILIARIES:
         # "be" and a past participle after it make it passive ("Was she freed?")

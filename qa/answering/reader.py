@@ -22,7 +22,7 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from . import contradiction, events, kinds, opposites, polarity
+from . import contradiction, events, kinds, opposites, polarity, restated
 from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, YES_NO, Answer, QuestionType, fits
 from .extent import QUOTES, answer_extent, shortened
 from .roles import clause, fills_asked_role
@@ -372,7 +372,8 @@ def withheld(qtype: QuestionType, ev: Evidence, span: Span) -> str | None:
     return (contradiction.said_otherwise(qtype, ev, lambda: Nearness.of(ev).tree)
             or contradiction.roles_swapped(qtype, ev, span)
             or contradiction.point_for_length(qtype, ev, span)
-            or contradiction.sibling_named(qtype, ev, span))
+            or contradiction.sibling_named(qtype, ev, span)
+            or (restated.restates(qtype.phrases, ev, span) if qtype.phrases else None))
 
 
 class Reader:
