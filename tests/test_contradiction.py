@@ -428,3 +428,37 @@ def test_a_question_reads_each_proper_modifier_and_the_word_after_it():
     assert modifiers.proper_pairs("The Rhine and what other river drained the Alps?") == ()
     asked = modifiers.proper_pairs("The Mediterranean Sea descends from what sea?")
     assert ("mediterranean", "sea") not in asked
+
+
+OWNERS = """Oswin Darr
+
+When finally Oswin Darr returned from his father's refuge in 1041, he brought a Norman-educated mind.
+
+Edda Holm's daughter sailed to Iceland in 1077.
+"""
+
+
+@pytest.fixture(scope="module")
+def darr(tmp_path_factory):
+    return _engine(tmp_path_factory, "darr", OWNERS)
+
+
+def test_the_person_whose_kin_the_question_asks_about_doing_it_is_no_answer(darr):
+    _assert_withheld(darr, "When did Oswin Darr's son return from his father's refuge?",
+                     "has 'darr' doing what the question says their 'son' does")
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("When did Oswin Darr return from his father's refuge?", "1041"),  # no kin asked about
+    ("When did Edda Holm's daughter sail to Iceland?", "1077"),  # the passage names the kin
+])
+def test_the_kin_doing_it_or_no_kin_asked_is_read_as_before(darr, question, answer):
+    result = darr.ask(question, min_confidence=0.0)
+    assert result.no_answer_code is None and result.answer.text == answer
+
+
+def test_a_question_reads_the_names_whose_kin_it_asks_about():
+    from qa.answering.answer import kin_of
+
+    assert kin_of("When did Edward the Confessor's son return?") == (("confessor", "son"),)
+    assert kin_of("When did Edward's army return?") == ()
