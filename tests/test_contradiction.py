@@ -390,3 +390,77 @@ def test_the_object_of_another_verb_is_no_answer_to_who_did_the_matched_one(avon
 def test_the_subject_of_the_matched_verb_is_read_as_before(avon):
     result = avon.ask("Who besieged Durres?", min_confidence=0.0)
     assert result.no_answer_code is None and result.answer.text == "Bohemond"
+
+
+SIBLINGS = """Sea of Tarn
+
+During the last cold phase the Welsh Channel, the Breton Channel and most of the Tarn Sea were dry land,
+because the sea level was about 120 m lower than today.
+
+The Pictish language was eventually absorbed into the Gaelic language of the settlers.
+"""
+
+
+@pytest.fixture(scope="module")
+def tarn(tmp_path_factory):
+    return _engine(tmp_path_factory, "tarn", SIBLINGS)
+
+
+@pytest.mark.parametrize(("question", "said", "asked"), [
+    ("What is the sea level of the Breton Channel?", "welsh", "breton"),
+    ("What is the sea level of the Welsh Channel?", "breton", "welsh"),
+])
+def test_a_candidate_naming_a_sibling_of_what_the_question_names_is_no_answer(tarn, question, said, asked):
+    _assert_withheld(tarn, question, f"says {said!r} 'channel' where the question says {asked!r} 'channel'")
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Besides the Breton Channel, what else was dry land?", "the Welsh Channel"),  # asks for a sibling
+    ("What language was absorbed into the Gaelic language?", "Pictish"),  # the asked noun is the sibling's
+])
+def test_a_sibling_the_question_asks_for_is_read_as_before(tarn, question, answer):
+    result = tarn.ask(question, min_confidence=0.0)
+    assert result.no_answer_code is None and answer in result.answer.text
+
+
+def test_a_question_reads_each_proper_modifier_and_the_word_after_it():
+    assert modifiers.proper_pairs("What is the sea level of the Irish Channel?") == (("irish", "channel"),)
+    assert modifiers.proper_pairs("What was absorbed into the Anglo-Norman language?") == (
+        ("norman", "language"),)
+    assert modifiers.proper_pairs("The Rhine and what other river drained the Alps?") == ()
+    asked = modifiers.proper_pairs("The Mediterranean Sea descends from what sea?")
+    assert ("mediterranean", "sea") not in asked
+
+
+OWNERS = """Oswin Darr
+
+When finally Oswin Darr returned from his father's refuge in 1041, he brought a Norman-educated mind.
+
+Edda Holm's daughter sailed to Iceland in 1077.
+"""
+
+
+@pytest.fixture(scope="module")
+def darr(tmp_path_factory):
+    return _engine(tmp_path_factory, "darr", OWNERS)
+
+
+def test_the_person_whose_kin_the_question_asks_about_doing_it_is_no_answer(darr):
+    _assert_withheld(darr, "When did Oswin Darr's son return from his father's refuge?",
+                     "has 'darr' doing what the question says their 'son' does")
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("When did Oswin Darr return from his father's refuge?", "1041"),  # no kin asked about
+    ("When did Edda Holm's daughter sail to Iceland?", "1077"),  # the passage names the kin
+])
+def test_the_kin_doing_it_or_no_kin_asked_is_read_as_before(darr, question, answer):
+    result = darr.ask(question, min_confidence=0.0)
+    assert result.no_answer_code is None and result.answer.text == answer
+
+
+def test_a_question_reads_the_names_whose_kin_it_asks_about():
+    from qa.answering.answer import kin_of
+
+    assert kin_of("When did Edward the Confessor's son return?") == (("confessor", "son"),)
+    assert kin_of("When did Edward's army return?") == ()

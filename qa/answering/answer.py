@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import directions, modifiers, opposites, times
+from . import directions, modifiers, opposites, restated, times
 
 PLACE = ("GPE", "LOC", "FAC")
 NUMBER = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
@@ -123,6 +123,9 @@ class QuestionType:
     event_terms: frozenset[str] = frozenset()  # the search terms of its wordings (``events``), once searched
     modifiers: tuple[tuple[str, str, bool], ...] = ()  # (modifier, noun, proper) pairs (``modifiers``)
     numbered: tuple[tuple[str, str], ...] = ()  # (name, Roman numeral) pairs: "Henry II" (``modifiers``)
+    proper: tuple[tuple[str, str], ...] = ()  # (proper modifier, word it modifies): "Irish Channel"
+    kin_of: tuple[tuple[str, str], ...] = ()  # (name, kinship noun) of "X's son" (``contradiction``)
+    phrases: frozenset[tuple[str, str]] = frozenset()  # its own two-word phrases (``restated.in_question``)
 
 
 YES_NO = "YES_NO"  # the label of a yes/no question's answer: "yes" or "no", not text of the passage
@@ -178,7 +181,10 @@ def classify(question: str) -> QuestionType:
                                     all(w in PREPOSITIONS for w in _WORD.findall(q[:wh.start()])),
                                     timed_event(after) if kind == "when" else None,
                                     modifiers=modifiers.in_question(question),
-                                    numbered=modifiers.numbered(question))
+                                    numbered=modifiers.numbered(question),
+                                    proper=modifiers.proper_pairs(question),
+                                    phrases=restated.in_question(q),
+                                    kin_of=kin_of(question))
     first = q.split(maxsplit=1)[0] if q.split() else ""
     if first in AUXILIARIES or first in NEGATIVE_AUXILIARIES:
         # "be" and a past participle after it make it passive ("Was she freed?")
@@ -259,6 +265,16 @@ def names(after: str) -> bool:
         phrase = phrase[1:]
     return bool(phrase) and phrase[0][0].isupper() and all(
         (w[0].isupper() or w.lower() in NAME_PARTICLES) and not w.endswith(("'s", "’s")) for w in phrase)
+
+
+_KIN_OF = re.compile(r"\b([A-Z][\w-]*)['’]s\s+([a-z]+)")
+
+
+def kin_of(question: str) -> tuple[tuple[str, str], ...]:
+    """(the name's last word, the kinship noun) of each "X's son" in the question (``contradiction.KIN``)."""
+    from .contradiction import KIN, _singular
+
+    return tuple((a.lower(), b) for a, b in _KIN_OF.findall(question) if _singular(b) in KIN)
 
 
 def timed_event(after: str) -> str | None:

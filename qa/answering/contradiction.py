@@ -53,6 +53,8 @@ def said_otherwise(qtype, ev, tree: Callable[[], Sequence[int]]) -> str | None:
             return f"its passage gives {dates[0][2]!r} where the question says {qtype.times[0][2]!r}"
     if kin := kin_unnamed(qtype.words, ev.words):
         return f"its passage names no {kin!r} nor its converse"
+    if qtype.kin_of and (otherwise := kin_owner_acts(qtype.kin_of, ev)):
+        return otherwise
     if qtype.event_terms and qtype.event_terms.isdisjoint(ev.token_terms):
         return f"its passage does not say {qtype.event!r} nor a synonym of it"
     return None
@@ -64,6 +66,25 @@ def point_for_length(qtype: QuestionType, ev, span) -> str | None:
     if qtype.kind not in LENGTH_KINDS or "ago" in qtype.words or not ev.words or ev.words[span.last] != "ago":
         return None
     return f"{span.text!r} names a point in time, not the length the question asks"
+
+
+def sibling_named(qtype: QuestionType, ev, span) -> str | None:
+    """The candidate's other proper modifier of a noun the question modifies (``modifiers``), or None."""
+    return modifiers.candidate_otherwise(qtype.proper, ev, span) if qtype.proper else None
+
+
+def kin_owner_acts(pairs, ev) -> str | None:
+    """The name whose kin the question asks about ("Edward's son") as the subject of a matched verb in a
+    passage that never names that kin: the passage tells what the person did, not their kin."""
+    held = {_singular(w) for w in ev.words}
+    for owner, kin in pairs:
+        if _singular(kin) in held:
+            continue
+        for m in ev.matched:
+            if (ev.words[m] == owner and m < len(ev.arcs) and ev.arcs[m][1] == "nsubj"
+                    and ev.arcs[m][2] in ev.matched and ev.arcs[ev.arcs[m][2]][0] == "VERB"):
+                return f"its passage has {owner!r} doing what the question says their {kin!r} does"
+    return None
 
 
 def kin_unnamed(asked, words) -> str | None:

@@ -17,6 +17,8 @@ LEFT = 3  # words before a passage's noun read as its modifiers ("the warmer, gr
 MODIFIERS = frozenset({"ADJ", "PROPN", "NOUN", "NUM", "ADV"})  # and participles as adjectives ("suspended")
 JOINERS = frozenset({",", "and", "or"})
 SAME_START = 3  # letters a people's adjective and its plural noun share at least ("Danish", "Danes")
+ALTERNATIVES = frozenset({"other", "another", "else", "besides", "than", "except"})  # asking for a sibling
+ASKING = frozenset({"what", "which"})  # the wh-words a question's asked noun follows ("what sea")
 PROPER = frozenset({"NORP", "LANGUAGE"})  # entity labels of a nationality's, a people's, a language's name
 
 
@@ -49,6 +51,36 @@ def numbered(question: str) -> tuple[tuple[str, str], ...]:
     words = _TYPED.findall(question)
     return tuple((a.lower(), b.lower()) for a, b in zip(words, words[1:], strict=False)
                  if a[0].isupper() and not a.isupper() and b != "I" and ROMAN.fullmatch(b))
+
+
+def proper_pairs(question: str) -> tuple[tuple[str, str], ...]:
+    """(the last part of a capitalised word, the next word) for each capitalised word after the
+    question's first and before another word: "the Irish Channel" -> ("irish", "channel"), "the
+    Anglo-Norman language" -> ("norman", "language"); none when the question asks for another of a kind
+    ("what other river", "besides X") or its asked noun is the modified one ("X Sea ... what sea?")."""
+    words = _TYPED.findall(question)
+    lower = [w.lower() for w in words]
+    if ALTERNATIVES & set(lower):
+        return ()
+    asked = {b for a, b in zip(lower, lower[1:], strict=False) if a in ASKING}
+    return tuple((a.lower().split("-")[-1], b.lower()) for a, b in zip(words[1:], words[2:], strict=False)
+                 if a[0].isupper() and not a.isupper() and not ROMAN.fullmatch(b) and b.lower() not in asked)
+
+
+def candidate_otherwise(pairs, ev, span) -> str | None:
+    """The candidate's own proper modifier of a noun the question gives another one: "the English
+    Channel" for "the sea level of the Irish Channel", "the Anglo-Saxon [language]" for "the
+    Anglo-Norman language": a sibling of what the question names, not something said of it."""
+    labelled = {t for s in ev.spans if s.label in PROPER for t in range(s.first, s.last + 1)}
+    people = {t for s in ev.spans if s.label == "PERSON" for t in range(s.first, s.last + 1)}
+    for modifier, noun in pairs:
+        for j in range(span.first + 1, min(span.last + 2, len(ev.words), len(ev.arcs))):
+            before = ev.words[j - 1]
+            if (ev.words[j] == noun and ev.arcs[j][0] in ("NOUN", "PROPN") and j not in people
+                    and (ev.arcs[j - 1][0] == "PROPN" or j - 1 in labelled)
+                    and not _same(before, modifier, True)):
+                return f"its passage says {before!r} {noun!r} where the question says {modifier!r} {noun!r}"
+    return None
 
 
 def number_otherwise(names, ev) -> str | None:

@@ -2,11 +2,12 @@
 calibrated probability of being right; below the threshold, an abstention with its reason.
 
 Candidates are the passage's named entities and the phrases its parse gave at index time
-(``spans``), answered with the extent ``extent`` gives. Each is described by general features (the kind of answer the question asks for,
-words not already in the question, closeness in words and in the parse to the question's matched
-words, the passage's rank and match), scored by a logistic model and calibrated by a second one,
-both fitted on the SQuAD 2.0 development articles by ``python -m qa.evaluation.fit`` into
-``reader_model.json``. A yes/no question is answered "yes" or "no" by ``polarity`` instead.
+(``spans``), answered with the extent ``extent`` gives. Each is described by general features (the
+kind of answer the question asks for, words not already in the question, closeness in words and in
+the parse to the question's matched words, the passage's rank and match), scored by a logistic model
+and calibrated by a second one, both fitted on the SQuAD 2.0 development articles by
+``python -m qa.evaluation.fit`` into ``reader_model.json``. A yes/no question is answered "yes" or
+"no" by ``polarity`` instead.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
-from . import contradiction, events, kinds, opposites, polarity
+from . import contradiction, events, kinds, opposites, polarity, restated
 from .answer import COPULA_FORM, OBJECT_FORM, SUBJECT_FORM, YES_NO, Answer, QuestionType, fits
 from .extent import QUOTES, answer_extent, shortened
 from .roles import clause, fills_asked_role
@@ -370,7 +371,9 @@ def withheld(qtype: QuestionType, ev: Evidence, span: Span) -> str | None:
     """How the best candidate's passage contradicts the question (it is then no answer), or None."""
     return (contradiction.said_otherwise(qtype, ev, lambda: Nearness.of(ev).tree)
             or contradiction.roles_swapped(qtype, ev, span)
-            or contradiction.point_for_length(qtype, ev, span))
+            or contradiction.point_for_length(qtype, ev, span)
+            or contradiction.sibling_named(qtype, ev, span)
+            or (restated.restates(qtype.phrases, ev, span) if qtype.phrases else None))
 
 
 class Reader:
