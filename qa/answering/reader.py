@@ -2,11 +2,12 @@
 calibrated probability of being right; below the threshold, an abstention with its reason.
 
 Candidates are the passage's named entities and the phrases its parse gave at index time
-(``spans``), answered with the extent ``extent`` gives. Each is described by general features (the kind of answer the question asks for,
-words not already in the question, closeness in words and in the parse to the question's matched
-words, the passage's rank and match), scored by a logistic model and calibrated by a second one,
-both fitted on the SQuAD 2.0 development articles by ``python -m qa.evaluation.fit`` into
-``reader_model.json``. A yes/no question is answered "yes" or "no" by ``polarity`` instead.
+(``spans``), answered with the extent ``extent`` gives. Each is described by general features (the
+kind of answer the question asks for, words not already in the question, closeness in words and in
+the parse to the question's matched words, the passage's rank and match), scored by a logistic model
+and calibrated by a second one, both fitted on the SQuAD 2.0 development articles by ``python -m
+qa.evaluation.fit`` into ``reader_model.json``. A yes/no question is answered "yes" or "no" by
+``polarity`` instead.
 """
 
 from __future__ import annotations
@@ -201,30 +202,35 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
                          and ev.words[head_head] == qtype.preposition and governor in ev.matched
                          and (qtype.governor is None or ev.token_terms[governor] == qtype.governor))
     named_as = not qtype.words.isdisjoint(ASKS_NAME) and _introduced_as_name(ev, span)
+    besides = not qtype.words.isdisjoint(BESIDES)
     return [
-        1.0, float(fit), float(typed and not fit), float(not typed and span.label is not None),
-        float(not typed and span.label is None), 1.0 - overlap, float(bool(terms) and overlap == 1.0),
+        1.0, 1.0 if fit else 0.0, 1.0 if typed and not fit else 0.0,
+        1.0 if not typed and span.label is not None else 0.0,
+        1.0 if not typed and span.label is None else 0.0,
+        1.0 - overlap, 1.0 if terms and overlap == 1.0 else 0.0,
         1.0 / (1.0 + min(words, FAR)), 1.0 / (1.0 + parse),
-        float(noun is not None and noun in terms),
-        float(noun is not None and noun not in terms and noun in _beside(ev, span, head_head)),
-        float(ev.rank == 1), float(ev.rank >= 3), ev.score / top_score if top_score else 0.0,
-        ev.coverage, span.log_length, float(head_pos == "PROPN"),
-        float(head_pos == "NUM"), float(head_dep in SUBJECT), float(head_dep in OBJECT),
-        around, float(governs),
-        float(not typed and (span.label or span.within) in ("DATE", "TIME", "CARDINAL")),
-        float(span.aside),
-        float(qtype.form == SUBJECT_FORM and span.doer),
-        float(qtype.form == OBJECT_FORM and head_dep in OBJECT),
-        float(qtype.form == COPULA_FORM and head_dep in COPULA_ROLES),
-        float(head_dep == "pobj" and bool(ev.words) and ev.words[head_head] in qtype.words),
-        float(bool(terms) and terms <= ev.title),
+        1.0 if noun is not None and noun in terms else 0.0,
+        1.0 if noun is not None and noun not in terms and _beside(ev, span, head_head, noun) else 0.0,
+        1.0 if ev.rank == 1 else 0.0, 1.0 if ev.rank >= 3 else 0.0,
+        ev.score / top_score if top_score else 0.0,
+        ev.coverage, span.log_length, 1.0 if head_pos == "PROPN" else 0.0,
+        1.0 if head_pos == "NUM" else 0.0, 1.0 if head_dep in SUBJECT else 0.0,
+        1.0 if head_dep in OBJECT else 0.0,
+        around, 1.0 if governs else 0.0,
+        1.0 if not typed and (span.label or span.within) in ("DATE", "TIME", "CARDINAL") else 0.0,
+        1.0 if span.aside else 0.0,
+        1.0 if qtype.form == SUBJECT_FORM and span.doer else 0.0,
+        1.0 if qtype.form == OBJECT_FORM and head_dep in OBJECT else 0.0,
+        1.0 if qtype.form == COPULA_FORM and head_dep in COPULA_ROLES else 0.0,
+        1.0 if head_dep == "pobj" and ev.words and ev.words[head_head] in qtype.words else 0.0,
+        1.0 if terms and terms <= ev.title else 0.0,
         span.rarity,
-        float(sibling),
-        float(governs and arcs[head_head][0] in VERBS),
-        float(kind_of_noun),
-        float(asked_preposition),
-        float(named_as),
-        float(not qtype.words.isdisjoint(BESIDES) and _conjunct_of_match(ev, span, head_dep, head_head)),
+        1.0 if sibling else 0.0,
+        1.0 if governs and arcs[head_head][0] in VERBS else 0.0,
+        1.0 if kind_of_noun else 0.0,
+        1.0 if asked_preposition else 0.0,
+        1.0 if named_as else 0.0,
+        1.0 if besides and _conjunct_of_match(ev, span, head_dep, head_head) else 0.0,
     ]
 
 
@@ -317,10 +323,12 @@ def _core_role(arcs, i: int) -> tuple[str, int] | None:
     return None
 
 
-def _beside(ev: Evidence, span: Span, head: int) -> set:
-    """The terms of the phrase the span's head hangs on and of the two words either side of it."""
-    around = ev.token_terms[max(0, span.first - 2):span.first] + ev.token_terms[span.last + 1:span.last + 3]
-    return set(_terms_at(ev, head)) | set(around)
+def _beside(ev: Evidence, span: Span, head: int, noun: str) -> bool:
+    """Whether the noun is a term of the phrase the span's head hangs on or of the two words either side
+    of it."""
+    terms = ev.token_terms
+    return (noun in _terms_at(ev, head) or noun in terms[max(0, span.first - 2):span.first]
+            or noun in terms[span.last + 1:span.last + 3])
 
 
 def _terms_at(ev: Evidence, i: int) -> frozenset[str]:
