@@ -128,25 +128,18 @@ class Nearness:
     def of(cls, ev: Evidence) -> Nearness:
         arcs = ev.arcs
         n = len(arcs)
-        matched = frozenset(i for i in ev.matched if i < n)  # a passage without a parse has no arcs
-        flags = [i in matched for i in range(n)]
-        words, tree, before = [FAR] * n, [FAR] * n, list(itertools.accumulate(flags, initial=0))
-        last = None
-        for i in range(n):
-            if flags[i]:
-                last = i
-            if last is not None:
-                words[i] = min(FAR, i - last)
-        last = None
-        for i in range(n - 1, -1, -1):
-            if flags[i]:
-                last = i
-            if last is not None and last - i < words[i]:
-                words[i] = last - i
+        matched = [i for i in ev.matched if i < n]  # a passage without a parse has no arcs
+        flags, words, tree = [False] * n, [FAR] * n, [FAR] * n
+        for i in matched:
+            flags[i], tree[i] = True, 0
+        before = list(itertools.accumulate(flags, initial=0))
+        for m in matched:  # the tokens less than FAR from a matched one: their distance, if nearer
+            for i in range(max(0, m - FAR + 1), min(n, m + FAR)):
+                apart = abs(i - m)
+                if apart < words[i]:
+                    words[i] = apart
         neighbours = ev.neighbours if ev.neighbours is not None else tree_neighbours(arcs)
-        frontier = list(matched)
-        for i in frontier:
-            tree[i] = 0
+        frontier = matched
         for d in range(1, FAR):
             reached = []
             for i in frontier:
