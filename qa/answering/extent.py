@@ -4,8 +4,6 @@ stray quotation mark. SQuAD's answers are the shortest span that answers; the fi
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from . import kinds, particles
 from .spans import Evidence, Span, span_over
 
@@ -33,8 +31,7 @@ def trimmed(ev: Evidence, span: Span, asked: frozenset[str]) -> Span | None:
     if (first, last) == (span.first, span.last):
         return None
     start, end = ev.tokens[first][0], ev.tokens[last][1]
-    return replace(span_over(ev.text, ev.arcs, terms, start, end, first, last, None, span.within),
-                   rarity=span.rarity)
+    return span_over(ev.text, ev.arcs, terms, start, end, first, last, None, span.within, span.rarity)
 
 
 def shortened(ev: Evidence, asked: frozenset[str]) -> list[Span]:

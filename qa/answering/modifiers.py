@@ -99,7 +99,9 @@ def said_otherwise(pairs, ev) -> str | None:
     """The passage's other value of a question's modifier before the noun it modifies, when none of
     that noun's mentions there has the question's own: "a darker colour" for "a lighter colour"."""
     for modifier, noun, proper in pairs:
-        mentions = [i for i, w in enumerate(ev.words) if _singular(w) == _singular(noun)
+        singular = _singular(noun)
+        forms = (singular, singular + "s")  # the only words whose singular it can be
+        mentions = [i for i, w in enumerate(ev.words) if w in forms and _singular(w) == singular
                     and i < len(ev.arcs) and ev.arcs[i][0] in ("NOUN", "PROPN")]
         if not mentions:
             continue

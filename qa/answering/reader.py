@@ -128,25 +128,18 @@ class Nearness:
     def of(cls, ev: Evidence) -> Nearness:
         arcs = ev.arcs
         n = len(arcs)
-        matched = frozenset(i for i in ev.matched if i < n)  # a passage without a parse has no arcs
-        flags = [i in matched for i in range(n)]
-        words, tree, before = [FAR] * n, [FAR] * n, list(itertools.accumulate(flags, initial=0))
-        last = None
-        for i in range(n):
-            if flags[i]:
-                last = i
-            if last is not None:
-                words[i] = min(FAR, i - last)
-        last = None
-        for i in range(n - 1, -1, -1):
-            if flags[i]:
-                last = i
-            if last is not None and last - i < words[i]:
-                words[i] = last - i
+        matched = [i for i in ev.matched if i < n]  # a passage without a parse has no arcs
+        flags, words, tree = [False] * n, [FAR] * n, [FAR] * n
+        for i in matched:
+            flags[i], tree[i] = True, 0
+        before = list(itertools.accumulate(flags, initial=0))
+        for m in matched:  # the tokens less than FAR from a matched one: their distance, if nearer
+            for i in range(max(0, m - FAR + 1), min(n, m + FAR)):
+                apart = abs(i - m)
+                if apart < words[i]:
+                    words[i] = apart
         neighbours = ev.neighbours if ev.neighbours is not None else tree_neighbours(arcs)
-        frontier = list(matched)
-        for i in frontier:
-            tree[i] = 0
+        frontier = matched
         for d in range(1, FAR):
             reached = []
             for i in frontier:
@@ -202,30 +195,35 @@ def features(qtype: QuestionType, asked: frozenset[str], noun: str | None, ev: E
                          and ev.words[head_head] == qtype.preposition and governor in ev.matched
                          and (qtype.governor is None or ev.token_terms[governor] == qtype.governor))
     named_as = not qtype.words.isdisjoint(ASKS_NAME) and _introduced_as_name(ev, span)
+    besides = not qtype.words.isdisjoint(BESIDES)
     return [
-        1.0, float(fit), float(typed and not fit), float(not typed and span.label is not None),
-        float(not typed and span.label is None), 1.0 - overlap, float(bool(terms) and overlap == 1.0),
+        1.0, 1.0 if fit else 0.0, 1.0 if typed and not fit else 0.0,
+        1.0 if not typed and span.label is not None else 0.0,
+        1.0 if not typed and span.label is None else 0.0,
+        1.0 - overlap, 1.0 if terms and overlap == 1.0 else 0.0,
         1.0 / (1.0 + min(words, FAR)), 1.0 / (1.0 + parse),
-        float(noun is not None and noun in terms),
-        float(noun is not None and noun not in terms and noun in _beside(ev, span, head_head)),
-        float(ev.rank == 1), float(ev.rank >= 3), ev.score / top_score if top_score else 0.0,
-        ev.coverage, span.log_length, float(head_pos == "PROPN"),
-        float(head_pos == "NUM"), float(head_dep in SUBJECT), float(head_dep in OBJECT),
-        around, float(governs),
-        float(not typed and (span.label or span.within) in ("DATE", "TIME", "CARDINAL")),
-        float(span.aside),
-        float(qtype.form == SUBJECT_FORM and span.doer),
-        float(qtype.form == OBJECT_FORM and head_dep in OBJECT),
-        float(qtype.form == COPULA_FORM and head_dep in COPULA_ROLES),
-        float(head_dep == "pobj" and bool(ev.words) and ev.words[head_head] in qtype.words),
-        float(bool(terms) and terms <= ev.title),
+        1.0 if noun is not None and noun in terms else 0.0,
+        1.0 if noun is not None and noun not in terms and _beside(ev, span, head_head, noun) else 0.0,
+        1.0 if ev.rank == 1 else 0.0, 1.0 if ev.rank >= 3 else 0.0,
+        ev.score / top_score if top_score else 0.0,
+        ev.coverage, span.log_length, 1.0 if head_pos == "PROPN" else 0.0,
+        1.0 if head_pos == "NUM" else 0.0, 1.0 if head_dep in SUBJECT else 0.0,
+        1.0 if head_dep in OBJECT else 0.0,
+        around, 1.0 if governs else 0.0,
+        1.0 if not typed and (span.label or span.within) in ("DATE", "TIME", "CARDINAL") else 0.0,
+        1.0 if span.aside else 0.0,
+        1.0 if qtype.form == SUBJECT_FORM and span.doer else 0.0,
+        1.0 if qtype.form == OBJECT_FORM and head_dep in OBJECT else 0.0,
+        1.0 if qtype.form == COPULA_FORM and head_dep in COPULA_ROLES else 0.0,
+        1.0 if head_dep == "pobj" and ev.words and ev.words[head_head] in qtype.words else 0.0,
+        1.0 if terms and terms <= ev.title else 0.0,
         span.rarity,
-        float(sibling),
-        float(governs and arcs[head_head][0] in VERBS),
-        float(kind_of_noun),
-        float(asked_preposition),
-        float(named_as),
-        float(not qtype.words.isdisjoint(BESIDES) and _conjunct_of_match(ev, span, head_dep, head_head)),
+        1.0 if sibling else 0.0,
+        1.0 if governs and arcs[head_head][0] in VERBS else 0.0,
+        1.0 if kind_of_noun else 0.0,
+        1.0 if asked_preposition else 0.0,
+        1.0 if named_as else 0.0,
+        1.0 if besides and _conjunct_of_match(ev, span, head_dep, head_head) else 0.0,
     ]
 
 
@@ -318,10 +316,12 @@ def _core_role(arcs, i: int) -> tuple[str, int] | None:
     return None
 
 
-def _beside(ev: Evidence, span: Span, head: int) -> set:
-    """The terms of the phrase the span's head hangs on and of the two words either side of it."""
-    around = ev.token_terms[max(0, span.first - 2):span.first] + ev.token_terms[span.last + 1:span.last + 3]
-    return set(_terms_at(ev, head)) | set(around)
+def _beside(ev: Evidence, span: Span, head: int, noun: str) -> bool:
+    """Whether the noun is a term of the phrase the span's head hangs on or of the two words either side
+    of it."""
+    terms = ev.token_terms
+    return (noun in _terms_at(ev, head) or noun in terms[max(0, span.first - 2):span.first]
+            or noun in terms[span.last + 1:span.last + 3])
 
 
 def _terms_at(ev: Evidence, i: int) -> frozenset[str]:

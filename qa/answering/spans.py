@@ -82,13 +82,13 @@ def spans_of(text: str, entities, tokens, arcs, phrases, token_terms) -> list[Sp
 
 
 def span_over(text: str, arcs, token_terms, start: int, end: int, first: int, last: int, label: str | None,
-          within: str | None = None) -> Span:
+              within: str | None = None, rarity: float = 0.0) -> Span:
     """The candidate over tokens [first, last] (characters [start, end)), its head read off the parse."""
     head = next((i for i in range(first, last + 1)
                  if not first <= arcs[i][2] <= last or arcs[i][2] == i), last)
     words = frozenset(t for t in token_terms[first:last + 1] if t)
     aside = arcs[head][1] == "appos" or _bracketed(text, start, end)
-    return Span(text[start:end], start, end, first, last, head, label, words, aside=aside,
+    return Span(text[start:end], start, end, first, last, head, label, words, rarity=rarity, aside=aside,
                 doer=subject_like(arcs, head), within=within)
 
 
