@@ -272,9 +272,9 @@ _KIN_OF = re.compile(r"\b([A-Z][\w-]*)['’]s\s+([a-z]+)")
 
 def kin_of(question: str) -> tuple[tuple[str, str], ...]:
     """(the name's last word, the kinship noun) of each "X's son" in the question (``contradiction.KIN``)."""
-    from .contradiction import KIN, _singular
+    from .contradiction import KIN
 
-    return tuple((a.lower(), b) for a, b in _KIN_OF.findall(question) if _singular(b) in KIN)
+    return tuple((a.lower(), b) for a, b in _KIN_OF.findall(question) if modifiers.singular(b) in KIN)
 
 
 def timed_event(after: str) -> str | None:

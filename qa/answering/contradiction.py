@@ -76,9 +76,9 @@ def sibling_named(qtype: QuestionType, ev, span) -> str | None:
 def kin_owner_acts(pairs, ev) -> str | None:
     """The name whose kin the question asks about ("Edward's son") as the subject of a matched verb in a
     passage that never names that kin: the passage tells what the person did, not their kin."""
-    held = {_singular(w) for w in ev.words}
+    held = {modifiers.singular(w) for w in ev.words}
     for owner, kin in pairs:
-        if _singular(kin) in held:
+        if modifiers.singular(kin) in held:
             continue
         for m in ev.matched:
             if (ev.words[m] == owner and m < len(ev.arcs) and ev.arcs[m][1] == "nsubj"
@@ -90,16 +90,11 @@ def kin_owner_acts(pairs, ev) -> str | None:
 def kin_unnamed(asked, words) -> str | None:
     """A kinship noun of the question ``asked`` none of whose relation's terms, nor its converse's, is
     among the passage's ``words`` ("son": no "son", "daughter", "father", "mother", ...), or None."""
-    kin = sorted({_singular(w) for w in asked} & KIN.keys())
+    kin = sorted({modifiers.singular(w) for w in asked} & KIN.keys())
     if not kin:
         return None
-    held = {_singular(w) for w in words}
+    held = {modifiers.singular(w) for w in words}
     return next((w for w in kin if held.isdisjoint(KIN[w])), None)
-
-
-def _singular(word: str) -> str:
-    """``word`` without a plural's or a possessive's "s" ("sons", "fathers" -> "son", "father")."""
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def roles_swapped(qtype: QuestionType, ev, span) -> str | None:

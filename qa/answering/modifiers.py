@@ -99,9 +99,9 @@ def said_otherwise(pairs, ev) -> str | None:
     """The passage's other value of a question's modifier before the noun it modifies, when none of
     that noun's mentions there has the question's own: "a darker colour" for "a lighter colour"."""
     for modifier, noun, proper in pairs:
-        singular = _singular(noun)
-        forms = (singular, singular + "s")  # the only words whose singular it can be
-        mentions = [i for i, w in enumerate(ev.words) if w in forms and _singular(w) == singular
+        one = singular(noun)
+        forms = (one, one + "s")  # the only words whose singular it can be
+        mentions = [i for i, w in enumerate(ev.words) if w in forms and singular(w) == one
                     and i < len(ev.arcs) and ev.arcs[i][0] in ("NOUN", "PROPN")]
         if not mentions:
             continue
@@ -156,6 +156,6 @@ def _same(word: str, modifier: str, proper: bool) -> bool:
     return word == modifier or proper and word[:SAME_START] == modifier[:SAME_START]
 
 
-def _singular(word: str) -> str:
-    """``word`` without a plural's "s" ("waters", "states" -> "water", "state")."""
+def singular(word: str) -> str:
+    """``word`` without a plural's or a possessive's "s" ("waters", "sons" -> "water", "son"; not "glass")."""
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
