@@ -373,7 +373,7 @@ def withheld(qtype: QuestionType, ev: Evidence, span: Span) -> str | None:
             or contradiction.roles_swapped(qtype, ev, span)
             or contradiction.point_for_length(qtype, ev, span)
             or contradiction.sibling_named(qtype, ev, span)
-            or (restated.restates(qtype.phrases, ev, span) if qtype.phrases else None))
+            or restated.restates(qtype.phrases, ev, span))
 
 
 class Reader:

@@ -27,6 +27,8 @@ def in_question(question: str) -> frozenset[tuple[str, str]]:
 
 def restates(phrases, ev, span) -> str | None:
     """The question's own two-word phrase inside the candidate, or None."""
+    if not phrases:
+        return None
     for i in range(span.first, min(span.last, len(ev.words) - 1)):
         if (ev.words[i], ev.words[i + 1]) in phrases:
             return f"its answer repeats the question's own words {ev.words[i]!r} {ev.words[i + 1]!r}"
